@@ -29,7 +29,7 @@ check-export: $(STAMP)
 	@$(BIN)/python tools/unchanged.py mri_gan_nb -- $(BIN)/nbdev-export
 
 nbtest: $(STAMP)
-	$(BIN)/nbdev-test --n-workers 2 --skip-folder-re '^(experiments|\..*)$$'
+	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --skip-folder-re '^(experiments|\..*)$$'
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q tests
