@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_detector.ipynb #aa20053b
 from __future__ import annotations
-import json, math, os, shutil, time
+import json, math, os, shutil, time, warnings
 from pathlib import Path
 
 import cv2
@@ -19,10 +19,10 @@ from tqdm.auto import tqdm
 from .config import SettingsError, get_device, load_settings, seed_everything
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'DeepFakeDetector',
-           'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops', 'make_toy_faces', 'read_rgb',
-           'CropDataset', 'cache_mris', 'predict', 'fit', 'save_model_dir', 'update_model_dir', 'load_model_dir',
-           'inputs_of', 'train_detector']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'DeepFakeDetector',
+           'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops', 'make_toy_faces', 'resize_rgb',
+           'read_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris', 'recalibrate_bn', 'predict', 'fit',
+           'save_model_dir', 'update_model_dir', 'load_model_dir', 'inputs_of', 'train_detector']
 
 # %% ../nbs/07_detector.ipynb #0372ec06
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -159,15 +159,22 @@ def make_toy_faces(faces_dir: str | Path, n_videos: dict | None = None, crops_pe
     return faces_dir
 
 # %% ../nbs/07_detector.ipynb #fd2d3c6e
+def resize_rgb(img: np.ndarray, size: int | None = None) -> np.ndarray:
+    "An RGB uint8 image resized to size×size (INTER_AREA down, INTER_LINEAR up); unchanged when size is None or already so."
+    if size is not None and img.shape[:2] != (size, size):
+        interp = cv2.INTER_AREA if min(img.shape[:2]) >= size else cv2.INTER_LINEAR
+        img = cv2.resize(np.ascontiguousarray(img), (size, size), interpolation=interp)
+    return img
+
 def read_rgb(path: str | Path, size: int | None = None) -> np.ndarray:
     "An image file as RGB uint8 (H,W,3), resized to size×size with INTER_AREA when size is given."
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None: raise FileNotFoundError(f"cannot read image {path}")
-    img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    if size is not None and img.shape[:2] != (size, size):
-        interp = cv2.INTER_AREA if min(img.shape[:2]) >= size else cv2.INTER_LINEAR
-        img = cv2.resize(img, (size, size), interpolation=interp)
-    return img
+    return resize_rgb(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), size)
+
+def rgb_tensor(img: np.ndarray, size: int | None = None) -> torch.Tensor:
+    "An RGB uint8 image as a detector input: float tensor (3,S,S) in [0, 1], resized by `resize_rgb`."
+    return torch.from_numpy(np.ascontiguousarray(resize_rgb(img, size))).permute(2, 0, 1).float() / 255
 
 class CropDataset(Dataset):
     "Images of a crop table (column `path`, `label`) as (float tensor (3,S,S) in [0,1], label, row)."
@@ -175,10 +182,18 @@ class CropDataset(Dataset):
         self.paths, self.labels, self.size = table['path'].tolist(), table['label'].astype(float).tolist(), size
     def __len__(self): return len(self.paths)
     def __getitem__(self, i):
-        x = torch.from_numpy(read_rgb(self.paths[i], self.size)).permute(2, 0, 1).float() / 255
-        return x, torch.tensor(self.labels[i]), i
+        return rgb_tensor(read_rgb(self.paths[i]), self.size), torch.tensor(self.labels[i]), i
 
 # %% ../nbs/07_detector.ipynb #63474c71
+def generate_mris(generator: nn.Module, images, size: int = 256, device='cpu') -> np.ndarray:
+    "MRIs (N,size,size,3) uint8 RGB of RGB uint8 face images: resized to size, [−1,1] in, generator in eval mode under no_grad."
+    device = torch.device(device)
+    x = np.stack([resize_rgb(im, size) for im in images])
+    x = torch.from_numpy(x).permute(0, 3, 1, 2).float().to(device) / 127.5 - 1
+    generator.eval()
+    with torch.no_grad(): y = generator(x)
+    return ((y.clamp(-1, 1) + 1) / 2 * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+
 def cache_mris(crops: pd.DataFrame, generator: nn.Module, out_dir: str | Path, device='cpu',
                batch_size: int = 16, size: int = 256, progress: bool = True) -> pd.DataFrame:
     "The crop table with `path` pointing at each crop's MRI (generator in eval mode, [−1,1] → [0,1]), cached as PNGs."
@@ -191,10 +206,7 @@ def cache_mris(crops: pd.DataFrame, generator: nn.Module, out_dir: str | Path, d
     generator = generator.to(device).eval()
     for s in tqdm(range(0, len(todo), batch_size), desc='MRIs', disable=not progress, unit='batch'):
         idx = todo[s:s + batch_size]
-        x = np.stack([read_rgb(out['source'].iat[i], size) for i in idx])
-        x = torch.from_numpy(x).permute(0, 3, 1, 2).float().to(device) / 127.5 - 1
-        with torch.no_grad(): y = generator(x)
-        y = ((y.clamp(-1, 1) + 1) / 2 * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+        y = generate_mris(generator, [read_rgb(out['source'].iat[i]) for i in idx], size, device)
         for i, img in zip(idx, y):
             dst = Path(out['path'].iat[i]); dst.parent.mkdir(parents=True, exist_ok=True)
             tmp = dst.with_name(dst.stem + '.tmp.png')
@@ -206,6 +218,21 @@ def _loader(ds, batch_size, shuffle, num_workers, seed):
     g = torch.Generator().manual_seed(seed)
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle, num_workers=num_workers, generator=g,
                       pin_memory=torch.cuda.is_available(), persistent_workers=False)
+
+@torch.no_grad()
+def recalibrate_bn(model: nn.Module, ds: Dataset, batch_size: int = 32, device='cpu', num_workers: int = 0,
+                   max_batches: int = 20, seed: int = 0) -> nn.Module:
+    "Re-estimate the batch-norm running statistics of `model` on up to `max_batches` batches of `ds` (precise BN)."
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not bns: return model
+    momenta = [m.momentum for m in bns]
+    for m in bns: m.reset_running_stats(); m.momentum = None       # None: a plain average over the batches
+    model.train().to(device)
+    for b, (x, _, _) in enumerate(_loader(ds, batch_size, True, num_workers, seed)):
+        if b >= max_batches: break
+        model(x.to(device))
+    for m, mom in zip(bns, momenta): m.momentum = mom
+    return model
 
 @torch.no_grad()
 def predict(model: nn.Module, ds: Dataset, batch_size: int = 64, device='cpu', num_workers: int = 0,
@@ -239,6 +266,7 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             seen += len(x); tot += loss.item() * len(x); bar.set_postfix(loss=f'{loss.item():.3f}')
         secs = time.perf_counter() - t0
+        recalibrate_bn(model, train_ds, batch_size, device, num_workers, seed=seed + ep)
         probs = predict(model, val_ds, 2 * batch_size, device, num_workers)
         vl = _val_loss(probs, val_labels, smoothing)
         vacc = float(np.mean([((probs[val_labels == c] > .5) == c).mean() for c in (0, 1) if (val_labels == c).any()]))
@@ -252,6 +280,7 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
 
 # %% ../nbs/07_detector.ipynb #814c3daa
 METHODS = ('plain', 'mri')
+GENERATOR_FILE = 'generator.pt'
 
 def _write_atomic(path: Path, write):
     tmp = path.with_name(path.name + '.tmp'); write(tmp); os.replace(tmp, path)
@@ -265,8 +294,17 @@ def save_model_dir(out_dir: str | Path, model: DeepFakeDetector, method: str, in
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     _write_atomic(out / 'weights.pt', lambda p: torch.save(sd, p))
+    gen = None
+    if generator_path and Path(generator_path).is_file():
+        gen = GENERATOR_FILE
+        if not ((out / gen).exists() and (out / gen).samefile(generator_path)):
+            _write_atomic(out / gen, lambda p: shutil.copyfile(generator_path, p))
+    elif generator_path:   # e.g. a stand-in generator passed directly: nothing to copy, the directory is not self-contained
+        gen = str(Path(generator_path).resolve())
+        warnings.warn(f"generator checkpoint {generator_path} not found: {out} records its path but cannot carry a copy")
     meta = {'method': method, 'input_size': int(input_size), 'bn_momentum': getattr(model, 'bn_momentum', None),
-            'generator_path': str(generator_path) if generator_path else None, 'verdict': verdict, **extra}
+            'generator_path': gen, 'generator_source': str(generator_path) if generator_path else None,
+            'verdict': verdict, **extra}
     _write_atomic(out / 'settings.json', lambda p: p.write_text(json.dumps(settings or {}, indent=1, default=str)))
     if history is not None: _write_atomic(out / 'history.csv', lambda p: history.to_csv(p, index=False))
     _write_atomic(out / 'model.json', lambda p: p.write_text(json.dumps(meta, indent=1, default=str)))
@@ -285,6 +323,7 @@ def load_model_dir(model_dir: str | Path, device='cpu') -> tuple[DeepFakeDetecto
         if not (d / f).is_file(): raise FileNotFoundError(f"{d} is not a detector directory: {f} missing (train it with train_detector)")
     meta = json.loads((d / 'model.json').read_text())
     meta['settings'] = json.loads((d / 'settings.json').read_text()) if (d / 'settings.json').is_file() else {}
+    if meta.get('generator_path'): meta['generator_path'] = str(d / meta['generator_path'])  # d / absolute = absolute
     model = DeepFakeDetector(bn_momentum=meta.get('bn_momentum'))
     model.load_state_dict(torch.load(d / 'weights.pt', map_location='cpu', weights_only=True))
     return model.to(device).eval(), meta

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .config import get_device
+from .config import get_device, params_from
 
 # %% auto #0
 __all__ = ['FACE_DEFAULTS', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'iter_frames', 'get_mtcnn', 'detect_faces',
-           'box_iou', 'crop_box', 'extract_video', 'extract_faces']
+           'box_iou', 'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_faces']
 
 # %% ../nbs/04_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
@@ -26,11 +26,7 @@ _RESULT_KEYS = ('frame_every', 'mtcnn_thresholds', 'face_margin', 'detect_downsc
 
 def face_params(cfg_or_params=None, **overrides) -> dict:
     "The face-stage parameters from a `Settings`, a dict or the defaults, with `overrides`; checked."
-    p = dict(FACE_DEFAULTS)
-    if cfg_or_params is not None:
-        src = cfg_or_params if isinstance(cfg_or_params, dict) else cfg_or_params.values
-        p.update({k: src[k] for k in FACE_DEFAULTS if k in src})
-    p.update(overrides)
+    p = params_from(FACE_DEFAULTS, cfg_or_params, **overrides)
     p['mtcnn_thresholds'] = tuple(float(t) for t in p['mtcnn_thresholds'])
     if len(p['mtcnn_thresholds']) != 3: raise ValueError("mtcnn_thresholds needs 3 values (P, R, O nets)")
     if int(p['frame_every']) < 1: raise ValueError(f"frame_every = {p['frame_every']}: use 1 or more")
@@ -138,6 +134,39 @@ def crop_box(box, margin: float, width: int, height: int) -> tuple:
     return (max(0, int(np.floor(x1 - mw))), max(0, int(np.floor(y1 - mh))),
             min(int(width), int(np.ceil(x2 + mw))), min(int(height), int(np.ceil(y2 + mh))))
 
+# %% ../nbs/04_faces.ipynb #509ab0db
+def face_crops(frame: np.ndarray, det: dict, margin: float) -> list[dict]:
+    "The faces of one RGB frame's detection `det`: dicts of box, crop_box, prob, landmarks, crop (a view of the frame)."
+    h, w = frame.shape[:2]; out = []
+    for b, p, l in zip(det['boxes'], det['probs'], det['landmarks']):
+        cb = crop_box(b, margin, w, h)
+        if cb[2] <= cb[0] or cb[3] <= cb[1]: continue  # box wholly outside the frame
+        out.append(dict(box=b, crop_box=cb, prob=float(p), landmarks=l, crop=frame[cb[1]:cb[3], cb[0]:cb[2]]))
+    return out
+
+def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None):
+    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`; fill `stats`."
+    stats = {} if stats is None else stats
+    stats.update(decode_s=0.0, detect_s=0.0)
+    every, bs = int(params['frame_every']), int(params['face_batch_size'])
+    margin, down = float(params['face_margin']), float(params['detect_downscale'])
+    def flush(batch):
+        t = time.perf_counter()
+        dets = detect_faces([f for _, f in batch], mtcnn, down)
+        stats['detect_s'] += time.perf_counter() - t
+        for (i, f), d in zip(batch, dets): yield i, f, face_crops(f, d, margin)
+    size, batch, t = None, [], time.perf_counter()
+    for i, f in iter_frames(path, every, stats):
+        stats['decode_s'] += time.perf_counter() - t
+        if size is None: size = f.shape[:2]
+        if f.shape[:2] != size: stats['failed'] += 1   # a stray frame of another size
+        else:
+            batch.append((i, f))
+            if len(batch) >= bs: yield from flush(batch); batch = []
+        t = time.perf_counter()
+    stats['decode_s'] += time.perf_counter() - t
+    if batch: yield from flush(batch)
+
 # %% ../nbs/04_faces.ipynb #c0b545ad
 def _status(row, status, reason, **kw):
     return dict(row, status=status, reason=reason, **kw)
@@ -170,37 +199,24 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
     al_boxes = {f['frame']: f['crop_boxes'] for f in original['frames']} if original else {}
     al_crops, al_reason = [], ''
     frames_rec, crops, st, size = [], [], {}, None
-    margin, every = float(params['face_margin']), int(params['frame_every'])
-
-    def flush(batch):
-        nonlocal al_reason
-        for (i, f), d in zip(batch, detect_faces([f for _, f in batch], mtcnn, float(params['detect_downscale']))):
-            h, w = f.shape[:2]
-            rec = dict(frame=i, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
-            for b, p, l in zip(d['boxes'], d['probs'], d['landmarks']):
-                cb = crop_box(b, margin, w, h)
-                if cb[2] <= cb[0] or cb[3] <= cb[1]: continue  # box wholly outside the frame
-                name = f'{i}_{len(rec["crops"])}.png'
-                cv2.imwrite(str(tmp / name), cv2.cvtColor(f[cb[1]:cb[3], cb[0]:cb[2]], cv2.COLOR_RGB2BGR))
-                rec['boxes'].append([round(float(v), 2) for v in b]); rec['crop_boxes'].append(list(cb))
-                rec['probs'].append(round(float(p), 5)); rec['landmarks'].append(np.round(l, 2).tolist())
-                rec['crops'].append(name); crops.append(name)
-            frames_rec.append(rec)
-            if original and i in al_boxes:
-                if [w, h] != list(original['frame_size']):
-                    al_reason = f"frame size {w}x{h} differs from the original's {original['frame_size']}"; continue
-                for k, cb in enumerate(al_boxes[i]):
-                    name = f'{i}_{k}.png'
-                    cv2.imwrite(str(al_tmp / name), cv2.cvtColor(f[cb[1]:cb[3], cb[0]:cb[2]], cv2.COLOR_RGB2BGR))
-                    al_crops.append(name)
-
-    batch = []
-    for i, f in iter_frames(path, every, st):
-        if size is None: size = [f.shape[1], f.shape[0]]
-        if [f.shape[1], f.shape[0]] != size: st['failed'] += 1; continue  # a stray frame of another size
-        batch.append((i, f))
-        if len(batch) >= int(params['face_batch_size']): flush(batch); batch = []
-    if batch: flush(batch)
+    for i, f, faces in iter_video_faces(path, params, mtcnn, st):
+        h, w = f.shape[:2]
+        if size is None: size = [w, h]
+        rec = dict(frame=i, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
+        for k, fc in enumerate(faces):
+            name = f'{i}_{k}.png'
+            cv2.imwrite(str(tmp / name), cv2.cvtColor(fc['crop'], cv2.COLOR_RGB2BGR))
+            rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
+            rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
+            rec['crops'].append(name); crops.append(name)
+        frames_rec.append(rec)
+        if original and i in al_boxes:
+            if [w, h] != list(original['frame_size']):
+                al_reason = f"frame size {w}x{h} differs from the original's {original['frame_size']}"; continue
+            for k, cb in enumerate(al_boxes[i]):
+                name = f'{i}_{k}.png'
+                cv2.imwrite(str(al_tmp / name), cv2.cvtColor(f[cb[1]:cb[3], cb[0]:cb[2]], cv2.COLOR_RGB2BGR))
+                al_crops.append(name)
     res.update(frames_read=st['read'], frames_failed=st['failed'])
     if not st['opened'] or st['read'] == 0:
         shutil.rmtree(tmp); al_tmp and shutil.rmtree(al_tmp)

@@ -258,7 +258,8 @@ SWAP_MASKS = 'swap_masks'
 def _names(rng, n):
     names = set()
     while len(names) < n: names.add(''.join(rng.choice(list(string.ascii_lowercase), 10)))
-    return sorted(names, key=lambda _: rng.random())
+    names = sorted(names)                       # a set's order changes between processes (string hashing)
+    return [names[i] for i in rng.permutation(len(names))]
 
 def plan_mini_dfdc(s: dict, seed: int) -> tuple[dict, list]:
     "People and video groups (an original and its fakes) of the mini-DFDC for synth_* settings `s`."

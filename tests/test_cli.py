@@ -51,3 +51,22 @@ def test_mri_of_a_pair_and_bad_inputs(tmp_path, work_env):
 def test_unknown_profile_is_a_clear_error(work_env):
     err = run_cli(['study', '--profile', 'fast'], work_env, check=2).stderr
     assert "unknown profile 'fast'" in err
+
+
+def test_paper_profile_without_datasets_stops_before_any_work(tmp_path, work_env):
+    env = {k: v for k, v in work_env.items() if not k.startswith('MRI_GAN_NB_DFDC')}
+    err = run_cli(['study', '--profile', 'paper'], env, check=2).stderr
+    assert '[paths] dfdc_train is not set' in err and 'MRI_GAN_NB_DFDC_TRAIN' in err
+    assert not (tmp_path / 'work').exists(), 'nothing may be written before the inputs are checked'
+
+
+def test_synth_is_the_same_in_every_process(tmp_path, work_env):
+    "Same seed, same bytes: also across processes, whose string hashing (and so set order) differs."
+    import hashlib
+    digests = []
+    for h in ('1', '2'):
+        out = tmp_path / f'mini{h}'
+        run_cli(['synth', out, '--profile', 'smoke', '--seed', '3'], {**work_env, 'PYTHONHASHSEED': h}, check=0)
+        files = sorted(p for p in out.rglob('*') if p.suffix in ('.mp4', '.npz', '.png', '.csv', '.txt'))
+        digests.append({str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
+    assert digests[0] == digests[1]

@@ -11,12 +11,11 @@ FIGURES = ['synthetic_samples.png', 'augmentations.png', 'mri_df_samples.png', '
            'table1_metrics.csv', 'table1_metrics.md', 'table2_grid_picks.csv', 'README.md']
 
 
-def test_smoke_study_end_to_end(tmp_path, work_env):
-    res = run_cli(['study', '--profile', 'smoke'], work_env, check=0)
-    run = Path(work_env['MRI_GAN_NB_WORK_DIR']) / 'smoke'
+def test_smoke_study_end_to_end(smoke_study):
+    work_env, run, stdout = smoke_study
     figs = run / 'figures'                                  # smoke keeps its figures in the run dir
     missing = [f for f in FIGURES if not (figs / f).is_file()]
-    assert not missing, f"missing figures {missing}\n{res.stdout[-3000:]}"
+    assert not missing, f"missing figures {missing}\n{stdout[-3000:]}"
     assert not Path(work_env['MRI_GAN_NB_FIGURES_DIR']).exists(), 'smoke must not write into the figures dir'
     for tau in ('0.3', '0.5', '0.7'):
         for fig in ('fig5_gen_loss', 'fig6_l2_loss', 'fig7_ssim_loss', 'fig9_disc_loss'):
@@ -36,9 +35,12 @@ def test_smoke_study_end_to_end(tmp_path, work_env):
     idx = pd.read_csv(run / 'mri_df' / 'index.csv')
     assert not set(idx[idx.split == 'train'].video) & set(idx[idx.split == 'test'].video)
     # stage times are printed at the end
-    assert 'study (smoke) done' in res.stdout and 'prepare_data' in res.stdout.split('study (smoke) done')[1]
+    assert 'study (smoke) done' in stdout and 'prepare_data' in stdout.split('study (smoke) done')[1]
 
-    # a second run does no repeated work; --force redoes one stage only
+
+
+def test_second_run_skips_and_force_redoes_one_stage(smoke_study):
+    work_env, run, _ = smoke_study
     again = run_cli(['study', '--profile', 'smoke'], work_env, check=0).stdout
     assert again.count('up to date, skipped') == 9, again
     forced = run_cli(['study', '--profile', 'smoke', '--force', 'evaluate'], work_env, check=0).stdout
