@@ -45,3 +45,23 @@ def test_second_run_skips_and_force_redoes_one_stage(smoke_study):
     assert again.count('up to date, skipped') == 9, again
     forced = run_cli(['study', '--profile', 'smoke', '--force', 'evaluate'], work_env, check=0).stdout
     assert forced.count('up to date, skipped') == 8 and 'evaluate: running' in forced
+
+
+def test_readme_papermill_commands_add_a_tau(smoke_study):
+    "The README's commands for one more τ: train it with papermill, then redraw Figs. 8 and 10 with it."
+    import re, subprocess, sys
+    env, run, _ = smoke_study
+    readme = (Path(__file__).resolve().parents[1] / 'README.md').read_text()
+    cmds = [l for l in readme.splitlines() if l.startswith('.venv/bin/papermill')]
+    assert len(cmds) == 2, cmds
+    papermill = str(Path(sys.executable).parent / 'papermill')
+    for cmd in cmds:     # as written, with the profile switched to smoke (the README says so) and the run in the tmp work dir
+        args = cmd.replace('profile quick', 'profile smoke').replace('work/quick/', f'{run}/').split()
+        args = [papermill] + [a.strip('"') for a in args[1:]]
+        if '-y' in args:  # the quoted YAML argument was split on spaces: join it back
+            i = args.index('-y'); args = args[:i + 1] + [' '.join(args[i + 1:])]
+        res = subprocess.run(args, env=env, cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr[-3000:]
+    assert (run / 'gan' / 'tau_0.4' / 'generator_best.pt').is_file()
+    summary = pd.read_csv(run / 'figures' / 'gan_tau_summary.csv')
+    assert sorted(summary.tau) == [0.3, 0.4, 0.5, 0.7]
