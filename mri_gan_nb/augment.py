@@ -286,15 +286,22 @@ def _write_csv(df: pd.DataFrame, path: Path):
     tmp = path.with_name(path.name + '.partial')
     df.to_csv(tmp, index=False); os.replace(tmp, path)
 
-def _run_entry(entry: dict, source: str | None, dst: Path, prior_seed=None) -> dict:
-    "Augment one planned video into `dst` unless already done (under the same seed); its manifest row (errors become status + reason)."
+def _plan_sig(entry: dict) -> str:
+    "The part of a plan entry that decides its augmented copy, as text."
+    return json.dumps({'seed': entry['seed'], 'ops': entry['ops']}, sort_keys=True, default=str)
+
+def _run_entry(entry: dict, source: str | None, dst: Path) -> dict:
+    "Augment one planned video into `dst` unless already made under the same plan entry; its manifest row (errors become status + reason)."
     row = {'video': entry['video'], 'source': source or '', 'augmented': str(dst), 'group': entry['group'],
            'seed': entry['seed'], 'status': 'ok', 'reason': ''}
+    sig = dst.with_suffix('.plan.json')      # written after the copy: the plan entry it was made under
     if source is None: row.update(status='missing', reason='video not in the video table', augmented='')
-    elif dst.is_file() and prior_seed in (None, entry['seed']): row['reason'] = 'already done'
+    elif dst.is_file() and sig.is_file() and sig.read_text() == _plan_sig(entry): row['reason'] = 'already done'
     elif not Path(source).is_file(): row.update(status='missing', reason=f"source {source} not found", augmented='')
     else:
-        try: augment_video(source, dst, entry['ops'], entry['seed'])
+        try:
+            augment_video(source, dst, entry['ops'], entry['seed'])
+            tmp = sig.with_name(sig.name + '.partial'); tmp.write_text(_plan_sig(entry)); os.replace(tmp, sig)
         except Exception as e: row.update(status='failed', reason=f"{type(e).__name__}: {e}", augmented='')
     return row
 
@@ -302,11 +309,7 @@ def run_plan(plan: list, videos: pd.DataFrame, out_dir, workers: int = 0, progre
     "Execute `plan` on the videos of table `videos` into `out_dir` (mirroring video ids), `workers` processes; write and return manifest.csv."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     paths = dict(zip(videos['video'].astype(str), videos['path'].astype(str)))
-    prior = {}                        # seeds of a previous run's manifest: a copy made under another plan is redone
-    if (out_dir / 'manifest.csv').is_file():
-        old = pd.read_csv(out_dir / 'manifest.csv', keep_default_na=False, dtype={'video': str})
-        prior = dict(zip(old['video'], old['seed'].astype(int)))
-    jobs = [(e, paths.get(e['video']), out_dir / f"{e['video']}.mp4", prior.get(e['video'])) for e in plan]
+    jobs = [(e, paths.get(e['video']), out_dir / f"{e['video']}.mp4") for e in plan]
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(workers) as ex:

@@ -82,6 +82,6 @@ def main(argv: list[str] | None = None) -> int:
     from mri_gan_nb.config import SettingsError
     try:
         return int(args.func(args) or 0)
-    except (SettingsError, FileNotFoundError, FileExistsError, ValueError) as e:
+    except (SettingsError, OSError, ValueError) as e:
         print(f"mri-gan-nb: error: {e}", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_detector.ipynb #aa20053b
 from __future__ import annotations
-import json, math, os, shutil, time, warnings
+import hashlib, json, math, os, shutil, time, warnings
 from pathlib import Path
 
 import cv2
@@ -17,12 +17,13 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 
 from .config import SettingsError, get_device, load_settings, seed_everything
+from .mri import resize_face
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'DeepFakeDetector',
            'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops', 'make_toy_faces', 'resize_rgb',
            'read_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris', 'recalibrate_bn', 'predict', 'fit',
-           'save_model_dir', 'update_model_dir', 'load_model_dir', 'inputs_of', 'train_detector']
+           'save_model_dir', 'update_model_dir', 'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
 
 # %% ../nbs/07_detector.ipynb #0372ec06
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -188,7 +189,7 @@ class CropDataset(Dataset):
 def generate_mris(generator: nn.Module, images, size: int = 256, device='cpu') -> np.ndarray:
     "MRIs (N,size,size,3) uint8 RGB of RGB uint8 face images: resized to size, [−1,1] in, generator in eval mode under no_grad."
     device = torch.device(device)
-    x = np.stack([resize_rgb(im, size) for im in images])
+    x = np.stack([resize_face(im, size) for im in images])      # exactly as MRI-DF resized the faces MRI-GAN learned from
     x = torch.from_numpy(x).permute(0, 3, 1, 2).float().to(device) / 127.5 - 1
     generator.eval()
     with torch.no_grad(): y = generator(x)
@@ -333,6 +334,11 @@ def _generator(generator_path, device):
     from mri_gan_nb.gan import load_generator
     return load_generator(generator_path, device)
 
+def mri_cache_dir(model_dir, generator_path=None) -> Path:
+    "Where a model directory caches the MRIs of one generator: mris/<first 12 hex digits of its file's SHA-256>."
+    if generator_path is None or not Path(generator_path).is_file(): return Path(model_dir) / 'mris' / 'in-memory'
+    return Path(model_dir) / 'mris' / hashlib.sha256(Path(generator_path).read_bytes()).hexdigest()[:12]
+
 def inputs_of(method: str, faces_dir, splits=None, mri_dir=None, generator=None, generator_path=None,
               device='cpu', batch_size: int = 16, progress: bool = True, augmented_dir=None) -> pd.DataFrame:
     "The crop table of `splits` with `path` at the images the `method` detector classifies (crops, or their cached MRIs)."
@@ -358,8 +364,8 @@ def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, ge
     seed_everything(seed)
     weights = pretrained_weights(cfg)
     if bn_momentum == 'auto': bn_momentum = None if weights is not None else 0.1
-    table = inputs_of(method, faces_dir, ['train', 'valid'], out_dir / 'mris', generator, generator_path,
-                      device, cfg.det_batch_size, progress, augmented_dir)
+    table = inputs_of(method, faces_dir, ['train', 'valid'], mri_cache_dir(out_dir, generator_path), generator,
+                      generator_path, device, cfg.det_batch_size, progress, augmented_dir)
     tr, va = table[table.split == 'train'], table[table.split == 'valid']
     for name, t in (('train', tr), ('valid', va)):
         if t['label'].nunique() < 2: raise ValueError(f"{faces_dir}: the {name} split needs both fake and real faces ({len(t)} crops)")

@@ -12,8 +12,8 @@ import pandas as pd
 from sklearn.metrics import (accuracy_score, balanced_accuracy_score, confusion_matrix, f1_score, log_loss,
                              precision_score, recall_score, roc_auc_score, roc_curve)
 
-from .config import get_device
-from .detector import CropDataset, inputs_of, load_model_dir, predict, update_model_dir
+from .config import get_device, write_atomic
+from .detector import CropDataset, inputs_of, load_model_dir, mri_cache_dir, predict, update_model_dir
 
 # %% auto #0
 __all__ = ['FACE_COLUMNS', 'PAPER_TABLE1', 'PAPER_PICKS', 'METHOD_NAMES', 'TABLE1_ROWS', 'face_probabilities', 'video_verdicts',
@@ -27,8 +27,9 @@ def face_probabilities(model_dir, faces_dir, splits=('valid', 'test'), device='c
                        num_workers: int = 0, generator=None, progress: bool = True) -> pd.DataFrame:
     "P(fake) of every face crop of `splits`, by the detector saved in `model_dir`: columns video, label, split, frame, face, prob."
     model, meta = load_model_dir(model_dir, device)
-    table = inputs_of(meta['method'], faces_dir, splits, Path(model_dir) / 'mris', generator,
-                      meta.get('generator_path'), device, progress=progress)
+    gen_path = meta.get('generator_path')
+    table = inputs_of(meta['method'], faces_dir, splits, mri_cache_dir(model_dir, gen_path if generator is None else None),
+                      generator, gen_path, device, progress=progress)
     probs = predict(model, CropDataset(table, meta['input_size']), batch_size, device, num_workers, progress)
     return table.assign(prob=probs)[FACE_COLUMNS]
 
@@ -244,7 +245,7 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
         files[name] = figures_dir / f'{name}.png'
         fig.savefig(figures_dir / f'{name}.tmp.png', dpi=120); (figures_dir / f'{name}.tmp.png').replace(files[name])
         plt.close(fig)
-    (out_dir / 'summary.json').write_text(json.dumps(
+    write_atomic(out_dir / 'summary.json', json.dumps(
         {m: {'pick': r['pick'], 'standard': r['standard'], 'paper_convention': r['paper_convention'],
              'model_dir': str(model_dirs[m])} for m, r in results.items()}, indent=1, default=float))
     return {'results': results, 'table1': t1, 'table2': t2, 'files': files}

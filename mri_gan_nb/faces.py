@@ -230,7 +230,7 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
     if al_reason: reason = '; '.join(filter(None, [reason, f'no aligned crops: {al_reason}']))
     out = _status(row, status, reason, **res, seconds=round(time.time() - t0, 3))
     record = dict(video=row['video'], path=str(path), frame_size=size, frames=frames_rec, crops=crops,
-                  params={k: params[k] for k in _RESULT_KEYS},
+                  params={k: params[k] for k in _RESULT_KEYS}, input=_file_sig(path),
                   aligned=dict(original_video=original['video'], crops=al_crops) if original else None,
                   summary={k: out[k] for k in ('status', 'reason', *res)})
     if original: _publish(al_tmp, al_final)
@@ -243,12 +243,17 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
 MANIFEST_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason',
                     'frames_read', 'frames_failed', 'faces', 'crops', 'faces_per_frame', 'aligned', 'seconds']
 
-def _load_record(final: Path, params: dict):
+def _file_sig(path) -> list:
+    "Size and modification time of a file: enough to notice that an input video was rewritten."
+    st = Path(path).stat(); return [st.st_size, st.st_mtime_ns]
+
+def _load_record(final: Path, params: dict, path=None):
     f = final / 'faces.json'
     if not f.is_file(): return None
     try: rec = json.loads(f.read_text())
     except (OSError, ValueError): return None
     want = {k: list(v) if isinstance(v, tuple) else v for k, v in ((k, params[k]) for k in _RESULT_KEYS)}
+    if path is not None and Path(path).is_file() and rec.get('input') != _file_sig(path): return None   # the video was rewritten
     return rec if rec.get('params') == want else None
 
 def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool = False, progress: bool = True) -> pd.DataFrame:
@@ -279,7 +284,7 @@ def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool
         row['original_video'] = ov
         try:
             final = _safe_dir(out_dir, row['video'])
-            rec = None if (force or ov in redone) else _load_record(final, params)
+            rec = None if (force or ov in redone) else _load_record(final, params, row['path'])
             if rec is not None:
                 records[row['video']] = rec; rows.append({**row, **base, **rec['summary']}); continue
             orig = records.get(ov) if ov else None

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_mri.ipynb #09862d8f
 from __future__ import annotations
-import json, os, tempfile
+import hashlib, json, os, tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -145,6 +145,11 @@ def mri_to_uint8(mri: np.ndarray) -> np.ndarray:
 
 def write_mri(real_path, fake_path, out_path, size: int = 256) -> Path:
     "Write the MRI of the face pair (real_path, fake_path) as a size×size RGB PNG at out_path."
+    out = Path(out_path)
+    if out.suffix.lower() not in ('.png', '.bmp', '.tif', '.tiff'):
+        raise ValueError(f"--out {out}: name a lossless image file, e.g. {out.with_suffix('.png').name}")
+    if out.resolve() in (Path(real_path).resolve(), Path(fake_path).resolve()):
+        raise ValueError(f"--out {out} is one of the input images: choose another file (inputs are never overwritten)")
     mri = mri_reference(read_rgb(real_path), read_rgb(fake_path), size)
     return write_rgb(out_path, mri_to_uint8(mri))
 
@@ -255,6 +260,12 @@ def _original_ids(sel: pd.DataFrame, manifest: pd.DataFrame | None) -> list:
     else: man = {}
     return [man.get(v) or by_path.get(o, '') if o else '' for v, o in zip(sel.video, sel.original)]
 
+def _inputs_sig(r: dict, faces_dir: Path) -> list:
+    "Fingerprint of what a video's MRI-DF rows are made from: its face records and its original's (or the face image)."
+    files = [Path(r['path'])] if r['source'] in ('ffhq', 'fdf') else \
+            [faces_dir / v / 'faces.json' for v in (r['video'], r.get('original_video')) if v]
+    return [hashlib.sha256(f.read_bytes()).hexdigest()[:16] if f.is_file() else None for f in files]
+
 def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=None, seed: int = 0,
                  force: bool = False, progress: bool = True) -> pd.DataFrame:
     "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`; write and return index.csv."
@@ -272,10 +283,11 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     rows, skipped, records = [], [], {}
     for r in tqdm(sel.to_dict('records'), desc='MRI-DF', disable=not progress):
         marker = out_dir / 'done' / Path(r['video']).parent / f"{Path(r['video']).name}.json"
+        vstamp = {**stamp, 'inputs': _inputs_sig(r, faces_dir)}
         if not force and marker.is_file():
             try: m = json.loads(marker.read_text())
             except (OSError, ValueError): m = None
-            if m and m.get('params') == stamp:
+            if m and m.get('params') == vstamp:
                 rows += [dict(x, split=r['split']) for x in m['rows']]
                 if m['skipped']: skipped.append(dict(video=r['video'], reason=m['skipped'], dropped=m['dropped']))
                 continue
@@ -285,7 +297,7 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
         else:
             try: new, why, dropped = _video_rows(r, faces_dir, out_dir, params, records)
             except (OSError, ValueError) as e: new, why, dropped = [], f'{type(e).__name__}: {e}', 0
-        _write_json(marker, dict(video=r['video'], params=stamp, rows=new, skipped=why, dropped=dropped))
+        _write_json(marker, dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped))
         rows += new
         if why or dropped: skipped.append(dict(video=r['video'], reason=why or 'some pairs dropped', dropped=dropped))
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)

@@ -11,13 +11,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import Settings, load_settings, find_settings_file
+from .config import Settings, load_settings, find_settings_file, write_atomic
 
 # %% auto #0
-__all__ = ['FIGURE_NOTES', 'Stage', 'experiments_dir', 'study_stages', 'available_stages', 'StageError', 'stage_is_done',
-           'run_stage', 'check_inputs', 'git_commit', 'record_figures', 'write_figures_readme', 'run_study']
+__all__ = ['FIGURE_NOTES', 'package_digest', 'Stage', 'experiments_dir', 'study_stages', 'available_stages', 'StageError',
+           'stage_is_done', 'run_stage', 'check_inputs', 'git_commit', 'record_figures', 'write_figures_readme',
+           'run_study']
 
 # %% ../nbs/09_study.ipynb #ddab7515
+def package_digest() -> str:
+    "SHA-256 (16 hex digits) of the source of every module of the installed mri_gan_nb package."
+    import mri_gan_nb
+    pkg = Path(mri_gan_nb.__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(pkg.glob('*.py')): h.update(f.name.encode()); h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+# %% ../nbs/09_study.ipynb #7311811d
 @dataclass
 class Stage:
     "One step of the study: an experiment notebook run with papermill parameters."
@@ -37,7 +47,7 @@ class Stage:
         "Hash of what determines this stage's outputs: notebook code, parameters, the settings it uses, upstream key."
         nb = json.loads((nb_dir / self.notebook).read_text())
         code = [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'code']
-        blob = json.dumps([code, self.params, self.settings(cfg), upstream], sort_keys=True, default=str)
+        blob = json.dumps([code, package_digest(), self.params, self.settings(cfg), upstream], sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 # %% ../nbs/09_study.ipynb #c20efec2
@@ -112,7 +122,7 @@ def run_stage(stage: Stage, cfg: Settings, key: str, nb_dir: Path, timeout: int 
                          f"error is {out_nb}" + (f" (log {log})" if log else ''))
     missing = [o for o in stage.outputs if not (run_dir / o).exists()]
     if missing: raise StageError(f"stage {stage.name} finished but did not write {', '.join(missing)} (see {out_nb})")
-    _stamp_path(run_dir, stage).write_text(json.dumps({'key': key, 'seconds': secs, 'params': params,
+    write_atomic(_stamp_path(run_dir, stage), json.dumps({'key': key, 'seconds': secs, 'params': params,
         'finished': datetime.now(timezone.utc).isoformat(timespec='seconds')}, indent=1))
     return secs
 
@@ -159,7 +169,7 @@ def record_figures(cfg: Settings, stage: str, since: float, commit: str) -> list
     date = datetime.now(timezone.utc).isoformat(timespec='seconds')
     for n in new: prov[n] = {'stage': stage, 'profile': cfg.profile, 'dataset': cfg.dataset, 'seed': cfg.seed,
                              'commit': commit, 'date': date}
-    prov_path.write_text(json.dumps(prov, indent=1, sort_keys=True))
+    write_atomic(prov_path, json.dumps(prov, indent=1, sort_keys=True))
     return new
 
 def write_figures_readme(figures_dir: Path) -> Path:

@@ -266,16 +266,22 @@ def plan_mini_dfdc(s: dict, seed: int) -> tuple[dict, list]:
     rng = np.random.default_rng([seed, 1]); L = SYNTHETIC_LAYOUT
     n_orig = s['synth_train_parts'] * s['synth_originals_per_part'] + s['synth_valid_originals'] + s['synth_test_originals']
     n_celeb, n_yt = s['synth_celeb_identities'], max(1, s['synth_celeb_identities'] // 3) if s['synth_celeb_identities'] else 0
-    people = {f'dfdc{i:03d}': make_person(rng) for i in range(max(2, (n_orig + 2 * s['synth_two_face_videos']) // 2))}
+    # each DFDC split has its own people (as the detector must judge faces it never saw), enough for an
+    # original and its fakes' donors
+    n_split = {'train': s['synth_train_parts'] * s['synth_originals_per_part'] + 2 * s['synth_two_face_videos'],
+               'valid': s['synth_valid_originals'], 'test': s['synth_test_originals']}
+    need = max(3, 1 + s['synth_fakes_per_original'])
+    pools = {sp: [f'dfdc_{sp}{i:03d}' for i in range(max(need, n // 2))] for sp, n in n_split.items()}
+    people = {k: make_person(rng) for sp in pools for k in pools[sp]}
     people |= {f'id{i}': make_person(rng) for i in range(n_celeb)} | {f'yt{i}': make_person(rng) for i in range(n_yt)}
-    pool = [k for k in people if k.startswith('dfdc')]
     names = iter(_names(rng, (n_orig + s['synth_two_face_videos']) * (1 + s['synth_fakes_per_original']) + s['synth_no_face_videos']))
     groups, P = [], s['synth_train_parts']
-    def donors(cast, n): return [str(d) for d in rng.choice([k for k in pool if k not in cast], n, replace=False)]
+    def donors(pool, cast, n): return [str(d) for d in rng.choice([k for k in pool if k not in cast], n, replace=False)]
     def dfdc(folder, split, kind, n_fakes):
+        pool = pools[split]
         cast = [str(c) for c in rng.choice(pool, {'one_face': 1, 'two_faces': 2, 'no_face': 0}[kind], replace=False)]
         orig = f'{folder}/{next(names)}.mp4'
-        fakes = [dict(path=f'{folder}/{next(names)}.mp4', donor=d) for d in donors(cast, n_fakes)] if cast else []
+        fakes = [dict(path=f'{folder}/{next(names)}.mp4', donor=d) for d in donors(pool, cast, n_fakes)] if cast else []
         groups.append(dict(dataset='dfdc', split=split, kind=kind, people=cast, path=orig, fakes=fakes))
     for i in range(s['synth_train_parts'] * s['synth_originals_per_part']):
         dfdc(f"{L['dfdc_train']}/dfdc_train_part_{i % P}", 'train', 'one_face', s['synth_fakes_per_original'])

@@ -13,3 +13,11 @@ def test_readme_python_example_runs():
     assert res.returncode == 0, res.stderr
     taus, mri_max = res.stdout.rsplit(maxsplit=1)
     assert taus == '(0.3, 0.5, 0.7)' and 0.5 < float(mri_max) <= 1.0, res.stdout
+
+
+def test_readme_results_are_the_committed_figures():
+    "The README's results paragraph is computed from figures/, never typed in."
+    sys.path.insert(0, str(ROOT / 'tools'))
+    from readme_results import results_block, START, END
+    readme = (ROOT / 'README.md').read_text()
+    assert f"{START}\n{results_block()}\n{END}" in readme, 'run python tools/readme_results.py after make study'

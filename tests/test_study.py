@@ -31,9 +31,13 @@ def test_smoke_study_end_to_end(smoke_study):
     # the face manifest lists the no-face video with its reason instead of dropping it
     faces = pd.read_csv(run / 'faces' / 'manifest.csv')
     assert (faces.status == 'no_faces').any() and faces.loc[faces.status == 'no_faces', 'reason'].str.len().min() > 0
-    # MRI-DF never puts one video in both splits
+    # MRI-DF never puts one video in both splits, and keeps every fake in the split of the real video it came from
     idx = pd.read_csv(run / 'mri_df' / 'index.csv')
     assert not set(idx[idx.split == 'train'].video) & set(idx[idx.split == 'test'].video)
+    split_of = dict(zip(idx.video, idx.split))
+    fakes = idx[idx.label == 'fake'].assign(source_video=lambda d: d.real.str.split('/').str[1:-1].str.join('/'))
+    assert len(fakes) and all(split_of.get(o, s) == s for o, s in zip(fakes.source_video, fakes.split))
+    assert fakes.source_video.isin(split_of).mean() > 0.5      # the originals' own faces are in the index too
     # stage times are printed at the end
     assert 'study (smoke) done' in stdout and 'prepare_data' in stdout.split('study (smoke) done')[1]
 
