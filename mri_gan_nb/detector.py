@@ -17,12 +17,12 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 
 from .config import SettingsError, get_device, load_settings, seed_everything
-from .mri import resize_face
+from .mri import read_rgb, resize_face
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'DeepFakeDetector',
            'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops', 'make_toy_faces', 'resize_rgb',
-           'read_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris', 'recalibrate_bn', 'predict', 'fit',
+           'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris', 'recalibrate_bn', 'predict', 'fit',
            'save_model_dir', 'update_model_dir', 'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
 
 # %% ../nbs/07_detector.ipynb #0372ec06
@@ -166,12 +166,6 @@ def resize_rgb(img: np.ndarray, size: int | None = None) -> np.ndarray:
         interp = cv2.INTER_AREA if min(img.shape[:2]) >= size else cv2.INTER_LINEAR
         img = cv2.resize(np.ascontiguousarray(img), (size, size), interpolation=interp)
     return img
-
-def read_rgb(path: str | Path, size: int | None = None) -> np.ndarray:
-    "An image file as RGB uint8 (H,W,3), resized to size×size with INTER_AREA when size is given."
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if img is None: raise FileNotFoundError(f"cannot read image {path}")
-    return resize_rgb(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), size)
 
 def rgb_tensor(img: np.ndarray, size: int | None = None) -> torch.Tensor:
     "An RGB uint8 image as a detector input: float tensor (3,S,S) in [0, 1], resized by `resize_rgb`."

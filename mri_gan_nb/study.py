@@ -5,7 +5,7 @@ its run, and skips stages whose outputs are complete and whose inputs have not c
 
 # %% ../nbs/09_study.ipynb #74d8ed10
 from __future__ import annotations
-import hashlib, json, os, subprocess, sys, time
+import hashlib, json, os, shutil, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -15,8 +15,8 @@ from .config import Settings, load_settings, find_settings_file, write_atomic
 
 # %% auto #0
 __all__ = ['FIGURE_NOTES', 'package_digest', 'Stage', 'experiments_dir', 'study_stages', 'available_stages', 'StageError',
-           'stage_is_done', 'run_stage', 'check_inputs', 'git_commit', 'record_figures', 'write_figures_readme',
-           'run_study']
+           'clear_stale', 'stage_is_done', 'run_stage', 'check_inputs', 'git_commit', 'record_figures',
+           'write_figures_readme', 'run_study']
 
 # %% ../nbs/09_study.ipynb #ddab7515
 def package_digest() -> str:
@@ -37,6 +37,7 @@ class Stage:
     outputs: tuple = ()
     group: str = ''    # consecutive stages of one group are independent: they run concurrently
     uses: tuple = ()   # prefixes of the settings the stage reads (profile, seed, dataset always); () = all
+    owns: tuple = ()   # run-dir folders only this stage writes: cleared when its outputs are stale
 
     def settings(self, cfg: Settings) -> dict:
         "The settings this stage's outputs depend on."
@@ -64,17 +65,19 @@ def study_stages(cfg: Settings) -> list[Stage]:
            'gan_eta', 'gan_amp', 'device')
     stages = [Stage('prepare_data', '01_prepare_data.ipynb', outputs=('faces/manifest.csv',),
                     uses=('synth_', 'augment_', 'frame_every', 'mtcnn_', 'face_', 'detect_downscale', 'dfdc_',
-                          'celeb_df', 'ffhq', 'fdf', 'num_workers', 'device')),
-              Stage('mri_dataset', '02_mri_dataset.ipynb', outputs=('mri_df/index.csv',), uses=('mri_',))]
+                          'celeb_df', 'ffhq', 'fdf', 'num_workers', 'device'),
+                    owns=('synthetic', 'augmented', 'faces', 'faces_augmented')),
+              Stage('mri_dataset', '02_mri_dataset.ipynb', outputs=('mri_df/index.csv',), uses=('mri_',), owns=('mri_df',))]
     stages += [Stage(f'mri_gan_tau_{t:g}', '03_train_mri_gan.ipynb', {'tau': t},
-                     outputs=(f'gan/tau_{t:g}/generator_best.pt',), group='mri_gan', uses=gan) for t in taus]
+                     outputs=(f'gan/tau_{t:g}/generator_best.pt',), group='mri_gan', uses=gan, owns=(f'gan/tau_{t:g}',))
+               for t in taus]
     det = ('det_', 'gan_tau', 'efficientnet_b0_weights', 'num_workers', 'device')
     stages += [Stage('compare_taus', '03b_compare_taus.ipynb', outputs=(), uses=('gan_taus', 'gan_tau')),
                Stage('detector_plain', '04_train_detector.ipynb', {'method': 'plain'}, outputs=('detector/plain/model.json',),
-                     group='detectors', uses=det),
+                     group='detectors', uses=det, owns=('detector/plain',)),
                Stage('detector_mri', '04_train_detector.ipynb', {'method': 'mri'}, outputs=('detector/mri/model.json',),
-                     group='detectors', uses=det),
-               Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',), uses=('verdict_',))]
+                     group='detectors', uses=det, owns=('detector/mri',)),
+               Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',), uses=('verdict_',), owns=('evaluate',))]
     return stages
 
 # %% ../nbs/09_study.ipynb #76968e13
@@ -91,6 +94,17 @@ class StageError(RuntimeError):
     "A stage of the study failed; the message names the executed notebook that holds the error."
 
 def _stamp_path(run_dir: Path, stage: Stage) -> Path: return run_dir / 'study' / f'{stage.name}.stamp.json'
+
+def clear_stale(stage: Stage, key: str, run_dir: Path, forced: bool) -> list[str]:
+    "Remove the folders a stage owns when they hold another key's outputs (or the stage is forced); return them."
+    p = _stamp_path(run_dir, stage)
+    try: old = json.loads(p.read_text()).get('key') if p.is_file() else None
+    except json.JSONDecodeError: old = ''
+    if not forced and (old is None or old == key): return []   # first run (maybe interrupted: resume) or up to date
+    gone = [d for d in stage.owns if (run_dir / d).exists()]
+    for d in gone: shutil.rmtree(run_dir / d)
+    p.unlink(missing_ok=True)
+    return gone
 
 def stage_is_done(stage: Stage, key: str, run_dir: Path) -> bool:
     "True when the stage's stamp carries `key` and all its declared outputs exist."
@@ -223,6 +237,9 @@ def run_study(profile: str = 'quick', force: tuple = (), stages: list[Stage] | N
                 rows.append({'stage': st.name, 'status': 'skipped', 'seconds': 0.0})
             else: todo.append((i, st, key))
         if not todo: continue
+        for i, st, key in todo:
+            gone = clear_stale(st, key, cfg.run_dir, st.name in force or 'all' in force)
+            if gone: print(f"[{i}/{len(stages)}] {st.name}: its inputs changed; cleared {', '.join(gone)}", flush=True)
         t0 = time.time()
         if len(todo) == 1:
             i, st, key = todo[0]

@@ -249,7 +249,7 @@ def read_mp4(path, frames=None) -> np.ndarray:
     return np.stack(out)
 
 # %% ../nbs/02_synthetic.ipynb #0182b6e6
-FORMAT = 1
+FORMAT = 2   # bumped when the same settings make other data (2: people per split)
 SYNTH_KEYS = ('synth_size', 'synth_frames', 'synth_fps', 'synth_train_parts', 'synth_originals_per_part',
               'synth_fakes_per_original', 'synth_valid_originals', 'synth_test_originals', 'synth_celeb_identities',
               'synth_celeb_videos_per_identity', 'synth_ffhq_images', 'synth_two_face_videos', 'synth_no_face_videos')
