@@ -37,7 +37,7 @@ def _detect(a) -> int:
         from mri_gan_nb.detector import load_model_dir
         got = load_model_dir(model)[1].get('method')
         if got != a.method: raise ValueError(f"--method {a.method} but {model} holds a {got} model")
-    results = detect_videos(a.videos, model, save_mri=a.save_mri, device=a.device)
+    results = detect_videos(a.videos, model, save_mri=a.save_mri, device=a.device, downscale=a.downscale)
     print(json.dumps(results, indent=1) if a.json else format_report(results))
     return 0 if any(r['status'] == 'ok' for r in results) else 1
 
@@ -72,6 +72,8 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument('--json', action='store_true', help='print the results as JSON')
     d.add_argument('--save-mri', type=Path, metavar='DIR', help='write the MRI of each face under DIR (mri method)')
     d.add_argument('--device', default='auto', choices=('auto', 'cpu', 'cuda'))
+    d.add_argument('--downscale', type=float, metavar='F', help="scale frames by F for face detection only "
+                   "(default: the model's detect_downscale; 0.25 makes 1080p video several times faster)")
     d.set_defaults(func=_detect)
     return p
 

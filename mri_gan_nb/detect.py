@@ -118,10 +118,14 @@ def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, sa
     return dict(res, verdict=verdict, n_fake=n_fake, score=round(score, 6), reason=reason)
 
 # %% ../nbs/10_detect.ipynb #c16bc273
-def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool = False, threads: int | None = None) -> list[dict]:
+def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool = False, threads: int | None = None,
+                  downscale: float | None = None) -> list[dict]:
     "Score every video of `paths` with the model directory `model_dir`; one result dict per video (see `score_video`)."
     device = get_device(device) if isinstance(device, str) else device
     model, meta, params, gen = load_detector(model_dir, device)
+    if downscale is not None:      # where MTCNN looks only: crops are still cut from the full-resolution frame
+        if not 0 < downscale <= 1: raise ValueError(f"--downscale {downscale}: use a value in (0, 1], e.g. 0.25 for 1080p video")
+        params = {**params, 'detect_downscale': float(downscale)}
     if save_mri is not None and meta['method'] != 'mri':
         raise ValueError(f"--save-mri writes MRIs, which only the MRI-based model makes; {model_dir} is a {meta['method']} model")
     mtcnn = get_mtcnn(params['mtcnn_thresholds'], str(device))

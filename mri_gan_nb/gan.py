@@ -166,7 +166,7 @@ def heldout_rows(index: pd.DataFrame, n: int, seed: int) -> list:
     test = index[index['split'] == 'test']
     if len(test) == 0: raise ValueError("MRI-DF has no test split: the held-out SSIM needs test pairs")
     rng = np.random.default_rng(seed)
-    fakes, reals = test.index[test['label'] == 'fake'].to_numpy(), test.index[test['label'] == 'real'].to_numpy()
+    fakes, reals = (np.array(test.index[test['label'] == c]) for c in ('fake', 'real'))   # copies: pandas' views are read-only
     pick = list(rng.permutation(fakes)[:n]) + list(rng.permutation(reals)[:max(0, n - len(fakes))])
     return sorted(int(r) for r in pick)
 
