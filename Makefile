@@ -19,6 +19,7 @@ venv: $(STAMP)
 
 study: $(STAMP)
 	$(BIN)/mri-gan-nb study --profile $(PROFILE)
+	@if [ "$(PROFILE)" != smoke ]; then $(BIN)/python tools/readme_results.py && echo "README.md results updated from figures/"; fi
 
 # nbdev-clean and nbdev-export must change nothing: the committed notebooks are clean and the
 # committed package is what the notebooks export.
