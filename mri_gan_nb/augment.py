@@ -13,6 +13,8 @@ import pandas as pd
 from skimage.util import random_noise
 from tqdm.auto import tqdm
 
+from .config import save_figure, write_atomic
+
 # %% auto #0
 __all__ = ['NOISE_MODES', 'BLUR_KERNELS', 'VALUE_RANGE', 'ANGLE_RANGE', 'RESCALE_SIZES', 'AUGMENTATIONS', 'COLOURS', 'TEXT_CHARS',
            'SHAPE_FRACTIONS', 'FONT', 'DISTRACTION_MODES', 'DIRECTIONS', 'ROLL_STEP', 'RATE_RANGE', 'GROUPS',
@@ -266,10 +268,7 @@ def draw_plan(videos: pd.DataFrame, fraction: float = 0.3, seed: int = 0, split:
 def save_plan(plan: list, path, meta: dict | None = None) -> Path:
     "Write `plan` (and `meta`, e.g. fraction and seed) as JSON, via a temporary file."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.partial')
-    tmp.write_text(json.dumps({'meta': meta or {}, 'plan': plan}, indent=1))
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, json.dumps({'meta': meta or {}, 'plan': plan}, indent=1))
 
 def load_plan(path) -> list:
     "The plan saved by `save_plan` at `path`."
@@ -281,10 +280,6 @@ def load_plan(path) -> list:
 
 # %% ../nbs/03_augment.ipynb #7ed6d331
 MANIFEST_COLUMNS = ['video', 'source', 'augmented', 'group', 'seed', 'status', 'reason']
-
-def _write_csv(df: pd.DataFrame, path: Path):
-    tmp = path.with_name(path.name + '.partial')
-    df.to_csv(tmp, index=False); os.replace(tmp, path)
 
 def _plan_sig(entry: dict) -> str:
     "The part of a plan entry that decides its augmented copy, as text."
@@ -301,7 +296,7 @@ def _run_entry(entry: dict, source: str | None, dst: Path) -> dict:
     else:
         try:
             augment_video(source, dst, entry['ops'], entry['seed'])
-            tmp = sig.with_name(sig.name + '.partial'); tmp.write_text(_plan_sig(entry)); os.replace(tmp, sig)
+            write_atomic(sig, _plan_sig(entry))
         except Exception as e: row.update(status='failed', reason=f"{type(e).__name__}: {e}", augmented='')
     return row
 
@@ -317,7 +312,7 @@ def run_plan(plan: list, videos: pd.DataFrame, out_dir, workers: int = 0, progre
     else:
         rows = [_run_entry(*j) for j in tqdm(jobs, desc='augment', disable=not progress)]
     manifest = pd.DataFrame(rows, columns=MANIFEST_COLUMNS)
-    _write_csv(manifest, out_dir / 'manifest.csv')
+    write_atomic(out_dir / 'manifest.csv', manifest.to_csv(index=False))
     return manifest
 
 def augmented_table(videos: pd.DataFrame, manifest) -> pd.DataFrame:
@@ -364,7 +359,5 @@ def plot_augmentations(frame: np.ndarray, out_png=None, seed: int = 0, cols: int
         ax.set_title(label, fontsize=10)
     fig.tight_layout()
     if out_png is not None:
-        out_png = Path(out_png); out_png.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out_png.with_name(out_png.stem + '.partial' + out_png.suffix)
-        fig.savefig(tmp, dpi=100); os.replace(tmp, out_png)
+        save_figure(fig, out_png, dpi=100)
     return fig

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_config.ipynb #2b3920c7
 from __future__ import annotations
-import configparser, os, random
+import configparser, io, os, random
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,7 +12,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['PATH_KEYS', 'PROFILE_KEYS', 'PROFILES', 'SettingsError', 'parse_value', 'find_settings_file', 'Settings',
-           'load_settings', 'params_from', 'write_atomic', 'seed_everything', 'get_device', 'torch_threads']
+           'load_settings', 'params_from', 'write_atomic', 'save_figure', 'seed_everything', 'get_device',
+           'torch_threads']
 
 # %% ../nbs/00_config.ipynb #bccafc47
 PATH_KEYS = {
@@ -226,6 +227,12 @@ def write_atomic(path, data: str | bytes) -> Path:
     tmp.write_bytes(data.encode() if isinstance(data, str) else data)
     os.replace(tmp, path)
     return path
+
+# %% ../nbs/00_config.ipynb #6f8a2f80
+def save_figure(fig, path, dpi: int = 100) -> Path:
+    "Save a matplotlib figure as PNG to `path` atomically (rendered in memory, then `write_atomic`); return the path."
+    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
+    return write_atomic(path, buf.getvalue())
 
 # %% ../nbs/00_config.ipynb #2a0ed72a
 def seed_everything(seed: int) -> np.random.Generator:

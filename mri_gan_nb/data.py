@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .config import write_atomic
+
 # %% auto #0
 __all__ = ['COLUMNS', 'METADATA', 'LABELS', 'LABELS_HEADER', 'CELEB_REAL', 'CELEB_FAKE', 'CELEB_YOUTUBE', 'CELEB_TEST_LIST',
            'IMAGE_SUFFIXES', 'SYNTHETIC_LAYOUT', 'DatasetError', 'read_dfdc_train', 'read_dfdc_labelled',
@@ -237,10 +239,7 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/01_data.ipynb #c46b6f2a
 def save_videos(table: pd.DataFrame, path) -> Path:
     "Write a video table to CSV at `path` (temporary name, then rename)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.tmp')
-    table.to_csv(tmp, index=False); os.replace(tmp, path)
-    return path
+    return write_atomic(path, table.to_csv(index=False))
 
 def load_videos(path) -> pd.DataFrame:
     "Read a video table written by `save_videos`; every value a string, the columns checked."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_detect.ipynb #a2301287
 from __future__ import annotations
-import inspect, json, os, time
+import inspect, json, time
 from pathlib import Path
 
 import cv2
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import get_device, load_settings, torch_threads
+from .config import get_device, load_settings, torch_threads, write_atomic
 from .detector import METHODS, cache_mris, generate_mris, load_model_dir, rgb_tensor
 from .faces import _RESULT_KEYS, face_params, get_mtcnn, iter_video_faces
 
@@ -70,10 +70,9 @@ def _verdict(probs, threshold: float, fraction: float) -> tuple:
     return ('FAKE' if v['pred'] == 1 else 'REAL'), int(v['n_fake']), float(v['score'])
 
 def _write_png(path: Path, rgb: np.ndarray):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + '.tmp.png')
-    if not cv2.imwrite(str(tmp), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)): raise OSError(f"cannot write {path}")
-    os.replace(tmp, path)
+    ok, enc = cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok: raise OSError(f"cannot write {path}")
+    write_atomic(path, enc.tobytes())
 
 def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, save_mri_dir=None) -> dict:
     "Verdict, score (mean P(fake)), faces (frame, face, box, crop_box, prob) and the rule used for one video; status says why not."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_detector.ipynb #aa20053b
 from __future__ import annotations
-import hashlib, json, math, os, shutil, time, warnings
+import hashlib, io, json, math, shutil, time, warnings
 from pathlib import Path
 
 import cv2
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 
-from .config import SettingsError, get_device, load_settings, seed_everything
+from .config import SettingsError, get_device, load_settings, seed_everything, write_atomic
 from .mri import read_rgb, resize_face
 
 # %% auto #0
@@ -203,9 +203,9 @@ def cache_mris(crops: pd.DataFrame, generator: nn.Module, out_dir: str | Path, d
         idx = todo[s:s + batch_size]
         y = generate_mris(generator, [read_rgb(out['source'].iat[i]) for i in idx], size, device)
         for i, img in zip(idx, y):
-            dst = Path(out['path'].iat[i]); dst.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dst.with_name(dst.stem + '.tmp.png')
-            cv2.imwrite(str(tmp), cv2.cvtColor(img, cv2.COLOR_RGB2BGR)); os.replace(tmp, dst)
+            ok, enc = cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+            if not ok: raise OSError(f"could not encode the MRI for {out['path'].iat[i]}")
+            write_atomic(out['path'].iat[i], enc.tobytes())
     return out
 
 # %% ../nbs/07_detector.ipynb #17823849
@@ -277,9 +277,6 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
 METHODS = ('plain', 'mri')
 GENERATOR_FILE = 'generator.pt'
 
-def _write_atomic(path: Path, write):
-    tmp = path.with_name(path.name + '.tmp'); write(tmp); os.replace(tmp, path)
-
 def save_model_dir(out_dir: str | Path, model: DeepFakeDetector, method: str, input_size: int,
                    settings: dict | None = None, generator_path: str | Path | None = None,
                    history: pd.DataFrame | None = None, verdict: dict | None = None, **extra) -> Path:
@@ -288,27 +285,27 @@ def save_model_dir(out_dir: str | Path, model: DeepFakeDetector, method: str, in
     if method == 'mri' and not generator_path: raise ValueError("an MRI-based detector needs its generator_path")
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    _write_atomic(out / 'weights.pt', lambda p: torch.save(sd, p))
+    buf = io.BytesIO(); torch.save(sd, buf); write_atomic(out / 'weights.pt', buf.getvalue())
     gen = None
     if generator_path and Path(generator_path).is_file():
         gen = GENERATOR_FILE
         if not ((out / gen).exists() and (out / gen).samefile(generator_path)):
-            _write_atomic(out / gen, lambda p: shutil.copyfile(generator_path, p))
+            write_atomic(out / gen, Path(generator_path).read_bytes())
     elif generator_path:   # e.g. a stand-in generator passed directly: nothing to copy, the directory is not self-contained
         gen = str(Path(generator_path).resolve())
         warnings.warn(f"generator checkpoint {generator_path} not found: {out} records its path but cannot carry a copy")
     meta = {'method': method, 'input_size': int(input_size), 'bn_momentum': getattr(model, 'bn_momentum', None),
             'generator_path': gen, 'generator_source': str(generator_path) if generator_path else None,
             'verdict': verdict, **extra}
-    _write_atomic(out / 'settings.json', lambda p: p.write_text(json.dumps(settings or {}, indent=1, default=str)))
-    if history is not None: _write_atomic(out / 'history.csv', lambda p: history.to_csv(p, index=False))
-    _write_atomic(out / 'model.json', lambda p: p.write_text(json.dumps(meta, indent=1, default=str)))
+    write_atomic(out / 'settings.json', json.dumps(settings or {}, indent=1, default=str))
+    if history is not None: write_atomic(out / 'history.csv', history.to_csv(index=False))
+    write_atomic(out / 'model.json', json.dumps(meta, indent=1, default=str))
     return out
 
 def update_model_dir(model_dir: str | Path, **fields) -> dict:
     "Add or replace fields of a model directory's model.json (e.g. the verdict picked on validation)."
     p = Path(model_dir) / 'model.json'; meta = json.loads(p.read_text()); meta.update(fields)
-    _write_atomic(p, lambda t: t.write_text(json.dumps(meta, indent=1, default=str)))
+    write_atomic(p, json.dumps(meta, indent=1, default=str))
     return meta
 
 def load_model_dir(model_dir: str | Path, device='cpu') -> tuple[DeepFakeDetector, dict]:

@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.metrics import (accuracy_score, balanced_accuracy_score, confusion_matrix, f1_score, log_loss,
                              precision_score, recall_score, roc_auc_score, roc_curve)
 
-from .config import get_device, write_atomic
+from .config import get_device, save_figure, write_atomic
 from .detector import CropDataset, inputs_of, load_model_dir, mri_cache_dir, predict, update_model_dir
 
 # %% auto #0
@@ -139,11 +139,9 @@ def to_markdown(df: pd.DataFrame, digits: int = 3, index: bool = True) -> str:
 
 def write_table(df: pd.DataFrame, folder, name: str, index: bool = True) -> tuple[Path, Path]:
     "Write `df` as <folder>/<name>.csv and <name>.md (temp file, then rename)."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    csv, md = folder / f'{name}.csv', folder / f'{name}.md'
-    df.to_csv(csv.with_suffix('.csv.tmp'), index=index); csv.with_suffix('.csv.tmp').replace(csv)
-    md.with_suffix('.md.tmp').write_text(to_markdown(df, index=index)); md.with_suffix('.md.tmp').replace(md)
-    return csv, md
+    folder = Path(folder)
+    return (write_atomic(folder / f'{name}.csv', df.to_csv(index=index)),
+            write_atomic(folder / f'{name}.md', to_markdown(df, index=index)))
 
 # %% ../nbs/08_evaluate.ipynb #e856c3c0
 def _plt():
@@ -207,7 +205,7 @@ def evaluate_method(model_dir, faces_dir, out_dir, thresholds, fractions, metric
     "Score faces, pick the rule on validation, apply it to test; write face_probs.csv, grid.csv, videos.csv under out_dir."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     faces = face_probabilities(model_dir, faces_dir, ('valid', 'test'), device, generator=generator, progress=progress)
-    faces.to_csv(out_dir / 'face_probs.csv.tmp', index=False); (out_dir / 'face_probs.csv.tmp').replace(out_dir / 'face_probs.csv')
+    write_atomic(out_dir / 'face_probs.csv', faces.to_csv(index=False))
     val, test = faces[faces.split == 'valid'], faces[faces.split == 'test']
     if test.empty: raise ValueError(f"{faces_dir}: no test faces to evaluate")
     grid, pick = grid_search(val, thresholds, fractions, metric)
@@ -217,7 +215,7 @@ def evaluate_method(model_dir, faces_dir, out_dir, thresholds, fractions, metric
     std = video_metrics(tv['label'], tv['pred'], tv['score'])
     std['frame-level ROC AUC'] = _auc(test['label'], test['prob'])
     std.update({'test videos': len(tv), 'test fakes': int(tv['label'].sum()), 'test reals': int((1 - tv['label']).sum())})
-    grid.to_csv(out_dir / 'grid.csv', index=False); videos.to_csv(out_dir / 'videos.csv', index=False)
+    write_atomic(out_dir / 'grid.csv', grid.to_csv(index=False)); write_atomic(out_dir / 'videos.csv', videos.to_csv(index=False))
     return {'faces': faces, 'videos': tv, 'grid': grid, 'pick': pick, 'standard': std,
             'paper_convention': paper_convention(tv['label'], tv['pred'], tv['score'])}
 
@@ -243,7 +241,7 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
                       ('grid_search_heatmap', plot_grids({m: r['grid'] for m, r in results.items()},
                                                          {m: r['pick'] for m, r in results.items()}, metric))):
         files[name] = figures_dir / f'{name}.png'
-        fig.savefig(figures_dir / f'{name}.tmp.png', dpi=120); (figures_dir / f'{name}.tmp.png').replace(files[name])
+        save_figure(fig, files[name], dpi=120)
         plt.close(fig)
     write_atomic(out_dir / 'summary.json', json.dumps(
         {m: {'pick': r['pick'], 'standard': r['standard'], 'paper_convention': r['paper_convention'],

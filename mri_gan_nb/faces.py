@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .config import get_device, params_from
+from .config import get_device, params_from, write_atomic
 
 # %% auto #0
 __all__ = ['FACE_DEFAULTS', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'iter_frames', 'get_mtcnn', 'detect_faces',
@@ -234,8 +234,7 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
                   aligned=dict(original_video=original['video'], crops=al_crops) if original else None,
                   summary={k: out[k] for k in ('status', 'reason', *res)})
     if original: _publish(al_tmp, al_final)
-    (tmp / 'faces.json.tmp').write_text(json.dumps(record, indent=1))
-    (tmp / 'faces.json.tmp').rename(tmp / 'faces.json')
+    write_atomic(tmp / 'faces.json', json.dumps(record, indent=1))
     _publish(tmp, final)
     return out, record
 
@@ -299,6 +298,5 @@ def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool
         if reason: out['reason'] = '; '.join(filter(None, [out['reason'], reason]))
         rows.append(dict(base, **out))
     man = pd.DataFrame(rows, columns=MANIFEST_COLUMNS).set_index('video').loc[list(df['video'])].reset_index()
-    tmp = out_dir / 'manifest.csv.tmp'
-    man.to_csv(tmp, index=False); tmp.replace(out_dir / 'manifest.csv')
+    write_atomic(out_dir / 'manifest.csv', man.to_csv(index=False))
     return man

@@ -5,7 +5,7 @@ objective with the SSIM perceptual loss, and the training loop with logging, che
 
 # %% ../nbs/06_gan.ipynb #0c5292c6
 from __future__ import annotations
-import csv, json, math, os, time
+import csv, io, json, math, time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import seed_everything, get_device
+from .config import seed_everything, get_device, save_figure, write_atomic
 from .mri import ssim_map, read_rgb
 
 # %% auto #0
@@ -189,14 +189,14 @@ LOSS_COLUMNS = ['batch', 'epoch', 'loss_G', 'loss_GAN', 'loss_L2', 'loss_SSIM', 
 _RESUME_KEYS = ('tau', 'width', 'batch_size', 'lr', 'lam', 'eta', 'seed', 'eval_pairs', 'n_index_rows')
 
 def _save_atomic(obj, path: Path):
-    tmp = path.with_name(path.name + '.tmp')
-    torch.save(obj, tmp); os.replace(tmp, path)
+    "`torch.save` of `obj`, written to `path` atomically."
+    buf = io.BytesIO(); torch.save(obj, buf); write_atomic(path, buf.getvalue())
 
 def _trim_csv(path: Path, columns: list, upto: int):
     "Keep the rows of `path` with batch ≤ `upto` (rows logged after the checkpoint are replayed)."
     df = pd.read_csv(path) if path.is_file() else pd.DataFrame(columns=columns)
     df = df[df['batch'] <= upto]
-    tmp = path.with_name(path.name + '.tmp'); df.to_csv(tmp, index=False); os.replace(tmp, path)
+    write_atomic(path, df.to_csv(index=False))
 
 def _append_row(path: Path, row: list):
     with open(path, 'a', newline='') as f: csv.writer(f).writerow(row)
@@ -251,7 +251,7 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
     else:
         step, epoch, in_epoch, best = 0, 0, 0, -math.inf
         for p, cols in ((loss_csv, LOSS_COLUMNS), (ssim_csv, ['batch', 'ssim'])):
-            tmp = p.with_name(p.name + '.tmp'); pd.DataFrame(columns=cols).to_csv(tmp, index=False); os.replace(tmp, p)
+            write_atomic(p, pd.DataFrame(columns=cols).to_csv(index=False))
         best_pt.unlink(missing_ok=True)
 
     def evaluate_and_save():
@@ -301,7 +301,7 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
                'ssim_end': float(ssim['ssim'].iloc[-1]), 'ssim_best': float(ssim['ssim'].max()),
                'best_batch': int(ssim['batch'][ssim['ssim'].idxmax()]), 'heldout_rows': ho,
                'images_per_s': n_images / secs if n_images else None, 'seconds_this_call': secs, 'batches_this_call': step - start_step}
-    tmp = out_dir / 'run.json.tmp'; tmp.write_text(json.dumps(summary, indent=1)); os.replace(tmp, out_dir / 'run.json')
+    write_atomic(out_dir / 'run.json', json.dumps(summary, indent=1))
     save_samples(G, ho_faces, ho_mris, out_dir / 'samples.png')
     return summary
 
@@ -322,12 +322,6 @@ def _figure(*args, **kw):
     from matplotlib.figure import Figure
     return Figure(*args, **kw)
 
-def _savefig(fig, path, dpi: int = 120) -> Path:
-    "Save `fig` to `path` through a temporary name."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + '.tmp' + path.suffix); fig.savefig(tmp, dpi=dpi); os.replace(tmp, path)
-    return path
-
 def save_samples(G: nn.Module, faces: torch.Tensor, mris: torch.Tensor, out_png, n: int = 8) -> Path:
     "A grid of held-out faces, their true MRIs and G's MRIs (one column per pair)."
     n = min(n, len(faces)); was = G.training; G.eval()
@@ -338,7 +332,7 @@ def save_samples(G: nn.Module, faces: torch.Tensor, mris: torch.Tensor, out_png,
         for i, (t, name) in enumerate(((faces[j], 'face'), (mris[j], 'true MRI'), (fake[j], 'MRI-GAN'))):
             ax[i, j].imshow(_img(t)); ax[i, j].set_xticks([]); ax[i, j].set_yticks([])
             if j == 0: ax[i, j].set_ylabel(name)
-    fig.tight_layout(); return _savefig(fig, out_png, dpi=100)
+    fig.tight_layout(); return save_figure(fig, out_png, dpi=100)
 
 # %% ../nbs/06_gan.ipynb #a7d87a9d
 def gan_out_dir(run_dir, tau: float) -> Path:
@@ -376,7 +370,7 @@ def plot_losses(run_dir, out_dirs, tau: float, note: str = '') -> list:
         if win > 1: ax.plot(df['batch'], df[col].rolling(win, min_periods=1).mean(), lw=1.5, label=f'moving average of {win}')
         ax.set_xlabel('global batch'); ax.set_ylabel(label); ax.set_title(f'{label}, τ = {tau:g}{note}'); ax.legend()
         fig.tight_layout()
-        written += [_savefig(fig, Path(d) / f'{stem}_tau{tau:g}.png') for d in out_dirs]
+        written += [save_figure(fig, Path(d) / f'{stem}_tau{tau:g}.png', dpi=120) for d in out_dirs]
     return written
 
 def plot_heldout_ssim(run_dirs: dict, out_png, note: str = '') -> Path:
@@ -386,7 +380,7 @@ def plot_heldout_ssim(run_dirs: dict, out_png, note: str = '') -> Path:
         s = pd.read_csv(Path(d) / 'ssim.csv'); ax.plot(s['batch'], s['ssim'], marker='.', label=f'τ = {float(tau):g}')
     ax.set_xlabel('global batch'); ax.set_ylabel('mean SSIM (held-out pairs)'); ax.set_title(f'Held-out SSIM of MRI-GAN{note}')
     ax.legend(); fig.tight_layout()
-    return _savefig(fig, out_png)
+    return save_figure(fig, out_png, dpi=120)
 
 def plot_mri_rows(run_dirs: dict, index_csv, out_png, n: int = 6, seed: int = 0, note: str = '') -> Path:
     "Fig. 10: rows of held-out faces, their real source, true MRI and each τ's generated MRI (n columns)."
@@ -408,4 +402,4 @@ def plot_mri_rows(run_dirs: dict, index_csv, out_png, n: int = 6, seed: int = 0,
             if j == 0: ax[i, j].set_ylabel(name, fontsize=8)
     if note: fig.suptitle(note.strip(' ,'), fontsize=9)
     fig.tight_layout()
-    return _savefig(fig, out_png, dpi=110)
+    return save_figure(fig, out_png, dpi=110)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_mri.ipynb #09862d8f
 from __future__ import annotations
-import hashlib, json, os, tempfile
+import hashlib, json, tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
 
-from .config import params_from
+from .config import params_from, save_figure, write_atomic
 
 # %% auto #0
 __all__ = ['MRI_DEFAULTS', 'INDEX_COLUMNS', 'resize_face', 'mri_reference', 'gaussian_kernel1d', 'symmetric_index',
@@ -133,11 +133,10 @@ def read_rgb(path) -> np.ndarray:
 
 def write_rgb(path, rgb: np.ndarray) -> Path:
     "Write an HxWx3 uint8 RGB image to `path` through a temporary file, so an interrupted write leaves nothing half-written."
-    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.stem}.tmp{os.getpid()}{p.suffix}")
-    if not cv2.imwrite(str(tmp), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)): raise OSError(f"could not write {p}")
-    os.replace(tmp, p)
-    return p
+    p = Path(path)
+    ok, enc = cv2.imencode(p.suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok: raise OSError(f"could not write {p}")
+    return write_atomic(p, enc.tobytes())
 
 def mri_to_uint8(mri: np.ndarray) -> np.ndarray:
     "An MRI in [0, 1] as a uint8 image: round(255·mri)."
@@ -212,10 +211,6 @@ def _load_faces_record(faces_dir: Path, video: str):
 
 def _face_256(path: Path, size: int) -> np.ndarray:
     return resize_face(read_rgb(path), size)
-
-def _write_json(path: Path, obj):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.tmp'); tmp.write_text(json.dumps(obj)); os.replace(tmp, path)
 
 def _video_rows(row: dict, faces_dir: Path, out_dir: Path, params: dict, records: dict) -> tuple[list, str, int]:
     "Write the faces and MRIs of one video (or face image); return (index rows, skip reason, pairs dropped)."
@@ -297,7 +292,7 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
         else:
             try: new, why, dropped = _video_rows(r, faces_dir, out_dir, params, records)
             except (OSError, ValueError) as e: new, why, dropped = [], f'{type(e).__name__}: {e}', 0
-        _write_json(marker, dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped))
+        write_atomic(marker, json.dumps(dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped)))
         rows += new
         if why or dropped: skipped.append(dict(video=r['video'], reason=why or 'some pairs dropped', dropped=dropped))
     index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
@@ -305,7 +300,7 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     index = index.sort_values(['source', 'video', 'frame', 'face']).reset_index(drop=True)
     index['label'] = index.label.astype(str)
     for name, df in (('index.csv', index), ('counts.csv', mri_counts(index)), ('skipped.csv', pd.DataFrame(skipped, columns=['video', 'reason', 'dropped']))):
-        tmp = out_dir / f'{name}.tmp'; df.to_csv(tmp, index=False); os.replace(tmp, out_dir / name)
+        write_atomic(out_dir / name, df.to_csv(index=False))
     return index
 
 def mri_counts(index: pd.DataFrame) -> pd.DataFrame:
@@ -332,7 +327,5 @@ def plot_mri_samples(index_csv, out_png, n: int = 4, seed: int = 0) -> Path:
         ax_row[0].set_ylabel(f"{r.source}\n{Path(r.video).name} #{r.frame}", fontsize=8)
     fig.suptitle('MRI-DF samples (Fig. 4)', fontsize=11)
     fig.tight_layout()
-    out_png = Path(out_png); out_png.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_png.with_name(f'.{out_png.stem}.tmp{out_png.suffix}')
-    fig.savefig(tmp, dpi=100); plt.close(fig); os.replace(tmp, out_png)
+    out_png = save_figure(fig, out_png, dpi=100); plt.close(fig)
     return out_png

@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .config import load_settings
+from .config import load_settings, save_figure
 from .data import (SYNTHETIC_LAYOUT, METADATA, LABELS, CELEB_REAL, CELEB_FAKE, CELEB_YOUTUBE,
                              CELEB_TEST_LIST)
 
@@ -428,7 +428,5 @@ def plot_synthetic_samples(root, out_png, n: int = 4):
                                   ('original', f"fake ({v['dataset']}, {v['kind']})", '|fake − original|', 'swap mask')):
             ax.imshow(img, cmap='gray' if img.ndim == 2 else None); ax.set_title(title, fontsize=9); ax.axis('off')
     fig.suptitle('Synthetic mini-DFDC (synthetic data, not DFDC)'); fig.tight_layout()
-    out_png.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_png.with_name(f'.{out_png.stem}.tmp{out_png.suffix}'); fig.savefig(tmp, dpi=100); plt.close(fig)
-    os.replace(tmp, out_png)
+    save_figure(fig, out_png, dpi=100); plt.close(fig)
     return out_png
