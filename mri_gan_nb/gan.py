@@ -20,7 +20,7 @@ from .mri import ssim_map, read_rgb
 # %% auto #0
 __all__ = ['INDEX_COLUMNS', 'LOSS_COLUMNS', 'LOSS_FIGURES', 'UNetDown', 'UNetUp', 'init_weights', 'Generator', 'Discriminator',
            'to_unit', 'gan_loss', 'ssim_loss', 'generator_loss', 'discriminator_loss', 'read_mri_index', 'to_tensor',
-           'MriPairs', 'epoch_plan', 'heldout_rows', 'heldout_ssim', 'train_gan', 'load_generator', 'save_samples',
+           'MriPairs', 'epoch_plan', 'heldout_rows', 'heldout_ssim', 'load_generator', 'save_samples', 'train_gan',
            'gan_out_dir', 'gan_kwargs', 'train_gan_from_settings', 'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
 
 # %% ../nbs/06_gan.ipynb #4de0608f
@@ -210,6 +210,35 @@ def _set_rng_state(st: dict, device):
     torch.set_rng_state(st['torch'])
     if device.type == 'cuda' and 'cuda' in st: torch.cuda.set_rng_state(st['cuda'], device)
 
+# %% ../nbs/06_gan.ipynb #25d3225a
+def load_generator(path, device='cpu') -> Generator:
+    "The generator saved in `path` (generator_best.pt or latest.pt), in eval mode on `device`."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no generator at {path}: train MRI-GAN first (nbs/experiments/03_train_mri_gan.ipynb)")
+    ck = torch.load(path, map_location='cpu', weights_only=True)
+    sd, width = (ck['state_dict'], ck['width']) if 'state_dict' in ck else (ck['G'], ck['config']['width'])
+    G = Generator(int(width)); G.load_state_dict(sd)
+    return G.to(torch.device(device) if isinstance(device, str) else device).eval()
+
+def _img(t: torch.Tensor) -> np.ndarray: return to_unit(t.detach().float().cpu()).clamp(0, 1).permute(1, 2, 0).numpy()
+
+def _figure(*args, **kw):
+    "A matplotlib Figure that does not touch pyplot's backend (works in notebooks, scripts and threads)."
+    from matplotlib.figure import Figure
+    return Figure(*args, **kw)
+
+def save_samples(G: nn.Module, faces: torch.Tensor, mris: torch.Tensor, out_png, n: int = 8) -> Path:
+    "A grid of held-out faces, their true MRIs and G's MRIs (one column per pair)."
+    n = min(n, len(faces)); was = G.training; G.eval()
+    with torch.no_grad(): fake = G(faces[:n].to(next(G.parameters()).device))
+    G.train(was)
+    fig = _figure(figsize=(1.6 * n, 5)); ax = fig.subplots(3, n, squeeze=False)
+    for j in range(n):
+        for i, (t, name) in enumerate(((faces[j], 'face'), (mris[j], 'true MRI'), (fake[j], 'MRI-GAN'))):
+            ax[i, j].imshow(_img(t)); ax[i, j].set_xticks([]); ax[i, j].set_yticks([])
+            if j == 0: ax[i, j].set_ylabel(name)
+    fig.tight_layout(); return save_figure(fig, out_png, dpi=100)
+
 # %% ../nbs/06_gan.ipynb #6dfd1361
 def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_size: int = 128, epochs: int = 1,
               max_batches: int = 0, eval_every: int = 200, eval_pairs: int = 16, lr: float = 2e-4,
@@ -262,7 +291,7 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
             best = s
             _save_atomic({'state_dict': G.state_dict(), 'width': width, 'tau': float(tau), 'batch': step, 'ssim': s}, best_pt)
         _save_atomic({'G': G.state_dict(), 'D': D.state_dict(), 'opt_G': opt_G.state_dict(), 'opt_D': opt_D.state_dict(),
-                      'rng': _rng_state(dev), 'data_rng': {'seed': int(seed), 'epoch': epoch},
+                      'rng': _rng_state(dev),
                       'batch': step, 'epoch': epoch, 'epoch_batch': in_epoch, 'best_ssim': best, 'config': cfg}, latest)
         return s
 
@@ -304,35 +333,6 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
     write_atomic(out_dir / 'run.json', json.dumps(summary, indent=1))
     save_samples(G, ho_faces, ho_mris, out_dir / 'samples.png')
     return summary
-
-# %% ../nbs/06_gan.ipynb #25d3225a
-def load_generator(path, device='cpu') -> Generator:
-    "The generator saved in `path` (generator_best.pt or latest.pt), in eval mode on `device`."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"no generator at {path}: train MRI-GAN first (nbs/experiments/03_train_mri_gan.ipynb)")
-    ck = torch.load(path, map_location='cpu', weights_only=True)
-    sd, width = (ck['state_dict'], ck['width']) if 'state_dict' in ck else (ck['G'], ck['config']['width'])
-    G = Generator(int(width)); G.load_state_dict(sd)
-    return G.to(torch.device(device) if isinstance(device, str) else device).eval()
-
-def _img(t: torch.Tensor) -> np.ndarray: return to_unit(t.detach().float().cpu()).clamp(0, 1).permute(1, 2, 0).numpy()
-
-def _figure(*args, **kw):
-    "A matplotlib Figure that does not touch pyplot's backend (works in notebooks, scripts and threads)."
-    from matplotlib.figure import Figure
-    return Figure(*args, **kw)
-
-def save_samples(G: nn.Module, faces: torch.Tensor, mris: torch.Tensor, out_png, n: int = 8) -> Path:
-    "A grid of held-out faces, their true MRIs and G's MRIs (one column per pair)."
-    n = min(n, len(faces)); was = G.training; G.eval()
-    with torch.no_grad(): fake = G(faces[:n].to(next(G.parameters()).device))
-    G.train(was)
-    fig = _figure(figsize=(1.6 * n, 5)); ax = fig.subplots(3, n, squeeze=False)
-    for j in range(n):
-        for i, (t, name) in enumerate(((faces[j], 'face'), (mris[j], 'true MRI'), (fake[j], 'MRI-GAN'))):
-            ax[i, j].imshow(_img(t)); ax[i, j].set_xticks([]); ax[i, j].set_yticks([])
-            if j == 0: ax[i, j].set_ylabel(name)
-    fig.tight_layout(); return save_figure(fig, out_png, dpi=100)
 
 # %% ../nbs/06_gan.ipynb #a7d87a9d
 def gan_out_dir(run_dir, tau: float) -> Path:
