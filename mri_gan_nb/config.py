@@ -25,7 +25,7 @@ PATH_KEYS = {
     'fdf': 'folder of FDF face images',
     'efficientnet_b0_weights': 'local EfficientNet-B0 ImageNet weights file',
     'work_dir': 'where runs write their outputs (<work_dir>/<profile>/...)',
-    'figures_dir': 'where figures and tables are written',
+    'figures_dir': 'where figures and tables are written (<figures_dir>/<profile>/...)',
 }
 
 PROFILE_KEYS = {
@@ -78,6 +78,8 @@ PROFILE_KEYS = {
     'det_label_smoothing': ('float', 'label smoothing of the detector loss'),
     'verdict_thresholds': ('floats', 'grid of FAKE_FRAME_THRESHOLD'),
     'verdict_fractions': ('floats', 'grid of FAKE_FRACTION'),
+    # -- study runner
+    'cell_timeout': ('int', 'seconds one cell of a study stage may run before papermill stops it (0 = no limit)'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 
@@ -137,8 +139,8 @@ class Settings:
 
     @property
     def figures_dir(self) -> Path:
-        "Where this profile's figures and tables go: figures_dir, except `smoke` runs (tests), which keep theirs in the run dir."
-        return self.run_dir / 'figures' if self.profile == 'smoke' else self.paths['figures_dir']
+        "Where this profile's figures and tables go: <figures_dir>/<profile>, except `smoke` runs (tests), which keep theirs in the run dir."
+        return self.run_dir / 'figures' if self.profile == 'smoke' else self.paths['figures_dir'] / self.profile
 
     @property
     def synthetic_root(self) -> Path:
