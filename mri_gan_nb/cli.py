@@ -27,7 +27,7 @@ def _mri(a):
 
 def _study(a):
     from mri_gan_nb.study import run_study, StageError
-    try: run_study(a.profile, force=tuple(a.force or ()))
+    try: run_study(a.profile, rerun=tuple(a.rerun or ()), cell_timeout=a.cell_timeout)
     except StageError as e: raise SystemExit(f"mri-gan-nb: error: {e}")
 
 def _detect(a) -> int:
@@ -59,7 +59,12 @@ def make_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=_mri)
     st = sub.add_parser('study', help='run the study (experiment notebooks) for a profile')
     st.add_argument('--profile', default='quick')
-    st.add_argument('--force', action='append', metavar='STAGE', help='redo this stage (repeatable; "all" for every stage)')
+    st.add_argument('--rerun', '--force', action='append', metavar='STAGE', dest='rerun',
+                    help='rerun this stage and every stage downstream of it, moving their previous outputs aside until '
+                         'the new runs have finished (repeatable; "all" for every stage; --force is the old name)')
+    st.add_argument('--cell-timeout', type=int, metavar='SECONDS',
+                    help="stop a stage when one of its notebook's cells runs longer (0 = no limit; default: the "
+                         "profile's cell_timeout setting)")
     st.set_defaults(func=_study)
     d = sub.add_parser('detect', help='detect DeepFakes in videos with a trained model directory',
                        description='Score videos: faces as in training, P(fake) per face, the video rule picked on '
