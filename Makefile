@@ -1,13 +1,16 @@
 # The two commands of the README. Each creates .venv when missing and installs the project.
-#   make study   run the quick study on the synthetic mini-DFDC, write figures/
+#   make study   run the quick study on the synthetic mini-DFDC, write figures/quick/
+#                (PROFILE=paper for the paper's values; STUDY_ARGS="--rerun STAGE" etc. are passed on)
 #   make test    every check: clean notebooks, exported package in sync, nbdev-test, pytest
+#   make readme-results   rewrite README.md's results paragraph from figures/quick/ (only on request)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PROFILE ?= quick
+STUDY_ARGS ?=
 
-.PHONY: study test venv check-clean check-export nbtest pytest clean-venv
+.PHONY: study readme-results test venv check-clean check-export nbtest pytest clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +21,11 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 study: $(STAMP)
-	$(BIN)/mri-gan-nb study --profile $(PROFILE)
-	@if [ "$(PROFILE)" != smoke ]; then $(BIN)/python tools/readme_results.py && echo "README.md results updated from figures/"; fi
+	$(BIN)/mri-gan-nb study --profile $(PROFILE) $(STUDY_ARGS)
+
+# Never part of `make study`: the README's numbers change only when someone means to commit new quick figures.
+readme-results: $(STAMP)
+	$(BIN)/python tools/readme_results.py && echo "README.md results rewritten from figures/quick/"
 
 # nbdev-clean and nbdev-export must change nothing: the committed notebooks are clean and the
 # committed package is what the notebooks export.

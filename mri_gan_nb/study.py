@@ -356,7 +356,7 @@ FIGURE_NOTES = {
     'synthetic_samples': 'real/fake frames of the synthetic mini-DFDC and their swap masks',
     'augmentations': "one frame under every augmentation and distraction of the paper's list",
     'mri_df_samples': 'Fig. 4: real face, fake face and its MRI; a real face with its black MRI',
-    'mri_df_counts': 'MRI-DF: pairs per source and split',
+    'mri_df_counts': 'MRI-DF: images per source, label and split',
     'fig5': 'Fig. 5: generator total loss per global batch', 'fig6': 'Fig. 6: generator L2 loss',
     'fig7': 'Fig. 7: generator SSIM loss', 'fig8': 'Fig. 8: held-out SSIM of generated vs true MRIs, per τ',
     'fig9': 'Fig. 9: discriminator loss', 'fig10': 'Fig. 10: faces, real sources, true and generated MRIs per τ',

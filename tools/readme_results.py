@@ -1,40 +1,50 @@
-"""Rewrite the results paragraph of README.md from the tables in figures/ (run after `make study`).
+"""Rewrite the results paragraph of README.md from the committed quick-study tables in figures/quick/.
 
-    python tools/readme_results.py          # rewrite README.md's block between the results markers
-    python tools/readme_results.py --check  # exit 1 when README.md differs from figures/
+`make study` never runs this: the README changes only when asked, after a quick study whose figures are
+to be committed.
+
+    python tools/readme_results.py          # (make readme-results) rewrite README.md's block between the markers
+    python tools/readme_results.py --check  # exit 1 when README.md differs from figures/quick/
 """
-import re, sys
+import json, re, sys
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-START, END = '<!-- results: written by tools/readme_results.py from figures/ -->', '<!-- /results -->'
+FIGURES = ROOT / 'figures' / 'quick'
+START, END = '<!-- results: written by tools/readme_results.py (make readme-results) from figures/quick/ -->', '<!-- /results -->'
 
 
-def results_block(figures: Path = ROOT / 'figures') -> str:
-    "The README's results paragraph, computed from figures/table1_metrics.csv and gan_tau_summary.csv."
+def results_block(figures: Path = FIGURES) -> str:
+    "The README's results paragraph: which profile and dataset, then numbers from table1_metrics.csv and gan_tau_summary.csv."
     t1 = pd.read_csv(figures / 'table1_metrics.csv', index_col=0)
     col = lambda m: next(c for c in t1.columns if c.startswith('this run') and "convention" not in c and c.endswith(m))
     data = col('plain frames').split('(')[1].split(')')[0]
     v = lambda metric, m: float(t1.loc[metric, col(m)])
     gan = pd.read_csv(figures / 'gan_tau_summary.csv')
+    prov = json.loads((figures / 'provenance.json').read_text()).get('table1_metrics.csv', {})
+    profile, dataset = prov.get('profile', figures.name), prov.get('dataset', '')
+    rel = figures.relative_to(ROOT).as_posix() if figures.is_relative_to(ROOT) else str(figures)
     n = int(v('test videos', 'plain frames'))
-    return (f"**Quick-study results ({data}):** on the {n} test videos the plain-frames detector reaches a video-level "
+    return (f"**Results of the `{profile}` profile on the {data}** (`{rel}/`, written by the study at commit "
+            f"{prov.get('commit', 'unknown')}" + ("; synthetic-data results, not the paper's DFDC numbers" if dataset == 'synthetic' else '')
+            + f"): on the {n} test videos the plain-frames detector reaches a video-level "
             f"ROC AUC of {v('ROC AUC', 'plain frames'):.3f} (balanced accuracy {v('balanced accuracy', 'plain frames'):.3f} "
             f"with the rule picked on validation), the MRI-based one {v('ROC AUC', 'MRI-based'):.3f} "
             f"({v('balanced accuracy', 'MRI-based'):.3f}). MRI-GAN's held-out SSIM rose from "
             f"{gan['held-out SSIM at start'].iloc[0]:.3f} to "
             + ' / '.join(f"{x:.2f}" for x in gan['at end']) + " for τ = " + ' / '.join(f"{t:g}" for t in gan['tau'])
-            + f" in {int(gan['batches'].max())} batches. Full tables: [`figures/table1_metrics.md`](figures/table1_metrics.md), "
-            "[`figures/table2_grid_picks.md`](figures/table2_grid_picks.md).")
+            + f" in {int(gan['batches'].max())} batches. Full tables: [`{rel}/table1_metrics.md`]({rel}/table1_metrics.md), "
+            f"[`{rel}/table2_grid_picks.md`]({rel}/table2_grid_picks.md).")
 
 
 def main(argv):
     readme = (ROOT / 'README.md').read_text()
+    if START not in readme or END not in readme: sys.exit(f'README.md lacks the results markers {START} ... {END}')
     new = re.sub(re.escape(START) + '.*?' + re.escape(END), lambda _: f"{START}\n{results_block()}\n{END}", readme, flags=re.S)
     if '--check' in argv:
-        if new != readme: sys.exit('README.md results differ from figures/: run python tools/readme_results.py')
+        if new != readme: sys.exit('README.md results differ from figures/quick/: run make readme-results')
         return
     (ROOT / 'README.md').write_text(new)
 
