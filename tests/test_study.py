@@ -43,12 +43,55 @@ def test_smoke_study_end_to_end(smoke_study):
 
 
 
-def test_second_run_skips_and_force_redoes_one_stage(smoke_study):
+def test_second_run_skips_and_rerun_redoes_a_stage_and_what_is_downstream(smoke_study):
     work_env, run, _ = smoke_study
     again = run_cli(['study', '--profile', 'smoke'], work_env, check=0).stdout
     assert again.count('up to date, skipped') == 9, again
-    forced = run_cli(['study', '--profile', 'smoke', '--force', 'evaluate'], work_env, check=0).stdout
-    assert forced.count('up to date, skipped') == 8 and 'evaluate: running' in forced
+    prov = (run / 'figures' / 'provenance.json').read_text()
+    rerun = run_cli(['study', '--profile', 'smoke', '--rerun', 'detector_mri'], work_env, check=0).stdout
+    assert rerun.count('up to date, skipped') == 7, rerun
+    assert 'detector_mri: running' in rerun and 'evaluate: running' in rerun, rerun        # evaluate is downstream
+    assert 'evaluate: downstream of detector_mri, which reruns; its previous outputs moved to' in rerun, rerun
+    assert not (run / 'replaced').exists(), 'what a rerun replaced is deleted once it finished'
+    assert (run / 'detector' / 'mri' / 'model.json').is_file() and (run / 'evaluate' / 'summary.json').is_file()
+    # the same results again: figures' provenance (and so the checkout) unchanged
+    assert (run / 'figures' / 'provenance.json').read_text() == prov
+
+
+def _files(run: Path) -> dict:
+    return {p: p.stat().st_mtime_ns for p in run.rglob('*') if p.is_file()}
+
+
+def test_stale_stage_stops_the_study_and_deletes_nothing(smoke_study):
+    "A new GAN learning rate: the study stops before any work, names the stale stages, the change and the flag."
+    work_env, run, _ = smoke_study
+    before = _files(run)
+    res = run_cli(['study', '--profile', 'smoke'], {**work_env, 'MRI_GAN_NB_GAN_LR': '0.0005'}, check=1)
+    msg = res.stderr
+    assert '6 finished stage(s) of the smoke study are stale' in msg and 'nothing was deleted' in msg, msg
+    assert 'mri_gan_tau_0.3: settings: gan_lr 0.0002 → 0.0005' in msg, msg
+    for name in ('mri_gan_tau_0.5', 'mri_gan_tau_0.7', 'compare_taus', 'detector_mri', 'evaluate'): assert f'  {name}: ' in msg, name
+    for name in ('prepare_data', 'mri_dataset', 'detector_plain'): assert f'  {name}: ' not in msg, name
+    assert '--rerun mri_gan_tau_0.3 --rerun mri_gan_tau_0.5 --rerun mri_gan_tau_0.7' in msg, msg
+    assert 'running' not in res.stdout
+    assert _files(run) == before, 'a stale study must not touch the run dir'
+
+
+def test_edits_in_modules_leave_the_stages_up_to_date(smoke_study, tmp_path, monkeypatch):
+    "On a copy of the package: docstring and code edits in detect.py, a docstring edit in gan.py: every stage stays done."
+    import shutil
+    from mri_gan_nb.config import load_settings
+    from mri_gan_nb.study import experiments_dir, plan_study, study_stages
+    import mri_gan_nb
+    work_env, run, _ = smoke_study
+    for k in ('MRI_GAN_NB_WORK_DIR', 'MRI_GAN_NB_FIGURES_DIR'): monkeypatch.setenv(k, work_env[k])
+    pkg = Path(shutil.copytree(Path(mri_gan_nb.__file__).parent, tmp_path / 'pkg', ignore=shutil.ignore_patterns('__pycache__')))
+    (pkg / 'detect.py').write_text((pkg / 'detect.py').read_text().replace('"""', '"""A fixed typo. ', 1) + '\nZ = 1\n')
+    (pkg / 'gan.py').write_text((pkg / 'gan.py').read_text().replace('"""', '"""A fixed typo. ', 1))
+    cfg = load_settings('smoke')
+    plan = plan_study(study_stages(cfg), cfg, experiments_dir(), pkg_dir=pkg)
+    assert {p['stage'].name: p['status'] for p in plan} == {p['stage'].name: 'done' for p in plan}, \
+        [(p['stage'].name, p['reasons']) for p in plan]
 
 
 def test_readme_papermill_commands_add_a_tau(smoke_study):
