@@ -242,6 +242,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'mri_gan_nb.study._batches': ('study.html#_batches', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study._package_dir': ('study.html#_package_dir', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study._read_stamp': ('study.html#_read_stamp', 'mri_gan_nb/study.py'),
+                                  'mri_gan_nb.study._replaced_dirs': ('study.html#_replaced_dirs', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study._run_logged': ('study.html#_run_logged', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study._sha': ('study.html#_sha', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study._show': ('study.html#_show', 'mri_gan_nb/study.py'),

@@ -258,11 +258,14 @@ def move_aside(stage: Stage, run_dir: Path) -> Path | None:
     return dest
 
 # %% ../nbs/09_study.ipynb #810e3e2d
+def _replaced_dirs(stage: Stage, run_dir: Path) -> list[Path]:
+    "The folders `move_aside` made for `stage` (not those of another stage whose name starts alike)."
+    root, pat = Path(run_dir) / 'replaced', re.compile(re.escape(stage.name) + r'-\d{8}T\d{6}Z(-\d+)?')
+    return sorted(p for p in root.glob(f'{stage.name}-*') if pat.fullmatch(p.name)) if root.is_dir() else []
+
 def drop_replaced(stage: Stage, run_dir: Path) -> list[Path]:
     "Delete what `move_aside` kept for `stage` (call only once its new run finished); return the folders deleted."
-    root = Path(run_dir) / 'replaced'
-    pat = re.compile(re.escape(stage.name) + r'-\d{8}T\d{6}Z(-\d+)?')
-    gone = sorted(p for p in root.glob(f'{stage.name}-*') if pat.fullmatch(p.name)) if root.is_dir() else []
+    root, gone = Path(run_dir) / 'replaced', _replaced_dirs(stage, run_dir)
     for p in gone: shutil.rmtree(p)
     if root.is_dir() and not any(root.iterdir()): root.rmdir()
     return gone
@@ -416,7 +419,7 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
     def one(st: Stage, side: bool) -> float:
         try: secs = run_stage(st, cfg, at[st.name][1]['record'], nb_dir, timeout, side_by_side=side)
         except StageError as e:
-            kept = sorted((run_dir / 'replaced').glob(f'{st.name}-*'))
+            kept = _replaced_dirs(st, run_dir)
             raise StageError(f"{e}; its previous outputs are kept in {', '.join(map(str, kept))}" if kept else str(e)) from None
         drop_replaced(st, run_dir)
         return secs
@@ -434,7 +437,9 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
         side = len(todo) > 1
         for st in todo:
             i, p = at[st.name]
+            kept = [str(k) for k in _replaced_dirs(st, run_dir)]
             print(f"[{i}/{n}] {st.name}: running {st.notebook}" + (f" {st.params}" if st.params else '') + f" ({'; '.join(p['reasons'])})"
+                  + (f"; its previous outputs in {', '.join(kept)} are deleted once it finishes" if kept else '')
                   + (f" alongside {len(todo) - 1} other(s), one thread each; log in study/{st.name}.log" if side else ''), flush=True)
         before = figure_digests(cfg.figures_dir)
         try:
