@@ -106,6 +106,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                      'mri_gan_nb.detector.DeepFakeDetector.forward': ( 'detector.html#deepfakedetector.forward',
                                                                                        'mri_gan_nb/detector.py'),
                                      'mri_gan_nb.detector._dataset_digest': ('detector.html#_dataset_digest', 'mri_gan_nb/detector.py'),
+                                     'mri_gan_nb.detector._epoch_order': ('detector.html#_epoch_order', 'mri_gan_nb/detector.py'),
                                      'mri_gan_nb.detector._file_digest': ('detector.html#_file_digest', 'mri_gan_nb/detector.py'),
                                      'mri_gan_nb.detector._generator': ('detector.html#_generator', 'mri_gan_nb/detector.py'),
                                      'mri_gan_nb.detector._label01': ('detector.html#_label01', 'mri_gan_nb/detector.py'),

@@ -280,13 +280,21 @@ def predict(model: nn.Module, ds: Dataset, batch_size: int = 64, device='cpu', n
             progress: bool = False) -> np.ndarray:
     "P(fake) of every item of `ds`, in order (model in eval mode)."
     model.eval().to(device); probs = np.zeros(len(ds), dtype=np.float64)
-    for x, _, i in tqdm(_loader(ds, batch_size, False, num_workers, 0), desc='predict', disable=not progress, leave=False):
-        probs[i.numpy()] = torch.sigmoid(model(x.to(device))).double().cpu().numpy()
+    dl = _loader(ds, batch_size, False, num_workers, 0)
+    with tqdm(total=len(dl), desc='predict', disable=not progress, leave=False) as bar:   # tqdm(dl) would open a 2nd iterator (and worker pool)
+        for x, _, i in dl:
+            probs[i.numpy()] = torch.sigmoid(model(x.to(device))).double().cpu().numpy(); bar.update(1)
     return probs
 
 def _val_loss(probs, labels, smoothing):
     logits = torch.logit(torch.tensor(probs).clamp(1e-7, 1 - 1e-7))
     return balanced_bce(logits, torch.tensor(labels), smoothing).item()
+
+def _epoch_order(n: int, seed: int) -> np.ndarray:
+    "The order (int64, n) in which an iterator of `_loader(ds, ..., shuffle=True, seed=seed)` visits n items, computed without one."
+    g = torch.Generator().manual_seed(seed)
+    torch.empty((), dtype=torch.int64).random_(generator=g)   # the loader's iterator first draws its workers' base seed
+    return torch.randperm(n, generator=g).numpy()
 
 def _save_checkpoint(obj, path):
     buf = io.BytesIO(); torch.save(obj, buf); write_atomic(path, buf.getvalue())
@@ -330,20 +338,20 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
         model.train()
         b0 = resume_at if ep == done + 1 else 0
         seen, tot, secs = (part['seen'], part['loss_sum'], part['seconds']) if b0 else (0, 0.0, 0.0)
-        order = torch.randperm(len(train_ds), generator=torch.Generator().manual_seed(seed + ep)).numpy()
+        order = _epoch_order(len(train_ds), seed + ep)     # a resumed epoch skips the first b0 batches of it
         dl = DataLoader(train_ds, batch_size=batch_size, sampler=order[b0 * batch_size:n * batch_size], num_workers=num_workers,
                         generator=torch.Generator().manual_seed(seed + ep), pin_memory=torch.cuda.is_available())
-        bar = tqdm(dl, total=n, initial=b0, desc=f'epoch {ep}/{epochs}', disable=not progress, leave=False)
+        bar = tqdm(total=n, initial=b0, desc=f'epoch {ep}/{epochs}', disable=not progress, leave=False)  # not tqdm(dl): see predict
         t0 = last = time.perf_counter()
-        for b, (x, y, _) in enumerate(bar, b0 + 1):
+        for b, (x, y, _) in enumerate(dl, b0 + 1):
             loss = balanced_bce(model(x.to(device)), y.to(device), smoothing)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            seen += len(x); tot += loss.item() * len(x); bar.set_postfix(loss=f'{loss.item():.3f}')
+            seen += len(x); tot += loss.item() * len(x); bar.update(1); bar.set_postfix(loss=f'{loss.item():.3f}')
             now = time.perf_counter()
             if b < n and ((checkpoint_every and b % checkpoint_every == 0) or (checkpoint_minutes and now - last >= 60 * checkpoint_minutes)):
                 save(ep - 1, b, {'seen': seen, 'loss_sum': tot, 'seconds': secs + now - t0}); last = now
             if callback is not None: callback(ep, b)
-        secs += time.perf_counter() - t0
+        bar.close(); secs += time.perf_counter() - t0
         recalibrate_bn(model, train_ds, batch_size, device, num_workers, seed=seed + ep)
         probs = predict(model, val_ds, 2 * batch_size, device, num_workers)
         vl = _val_loss(probs, val_labels, smoothing)
