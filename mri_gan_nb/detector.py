@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_detector.ipynb #aa20053b
 from __future__ import annotations
-import hashlib, io, json, math, shutil, time, warnings
+import hashlib, io, json, math, random, shutil, time, warnings
 from pathlib import Path
 
 import cv2
@@ -18,12 +18,14 @@ from tqdm.auto import tqdm
 
 from .config import SettingsError, get_device, load_settings, seed_everything, write_atomic
 from .mri import read_rgb, resize_face
+from .gan import path_array
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'DeepFakeDetector',
-           'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops', 'make_toy_faces', 'resize_rgb',
-           'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris', 'recalibrate_bn', 'predict', 'fit',
-           'save_model_dir', 'update_model_dir', 'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'CHECKPOINT_FILE',
+           'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops',
+           'make_toy_faces', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris',
+           'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'update_model_dir',
+           'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
 
 # %% ../nbs/07_detector.ipynb #0372ec06
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -114,16 +116,20 @@ def list_crops(faces_dir: str | Path, splits=None, sources=('dfdc',), augmented_
     if sources is not None and 'source' in df.columns: df = df[df['source'].isin(sources)]
     df = df.assign(split=df['split'].str.strip().str.lower().replace(SPLIT_ALIASES))
     if splits is not None: df = df[df['split'].isin([SPLIT_ALIASES.get(s, s) for s in splits])]
-    rows = []
+    vids, labels, splits, counts, frames, faces, paths = [], [], [], [], [], [], []   # per video, then per crop
     for r in df.itertuples(index=False):
         if r.video in aug and aug[r.video] != 'ok': continue   # no face in its augmented copy: dropped, as in the paper
         src = Path(augmented_dir) if r.video in aug else faces_dir
         files = sorted((src / r.video).glob('*.png'))
         if not files: raise FileNotFoundError(f"{src / 'manifest.csv'}: video {r.video} has status ok but no crops in {src / r.video}")
+        vids.append(r.video); labels.append(_label01(r.label)); splits.append(r.split); counts.append(len(files))
         for f in files:
             frame, _, face = f.stem.partition('_')
-            rows.append((r.video, _label01(r.label), r.split, int(frame), int(face or 0), str(f)))
-    out = pd.DataFrame(rows, columns=['video', 'label', 'split', 'frame', 'face', 'path'])
+            frames.append(int(frame)); faces.append(int(face or 0)); paths.append(str(f))
+    n = np.array(counts, dtype=np.int64)
+    out = pd.DataFrame({'video': np.repeat(np.array(vids, dtype=object), n), 'label': np.repeat(np.array(labels, dtype=np.int64), n),
+                        'split': np.repeat(np.array(splits, dtype=object), n), 'frame': np.array(frames, dtype=np.int64),
+                        'face': np.array(faces, dtype=np.int64), 'path': paths})
     return out.sort_values(['split', 'video', 'frame', 'face'], kind='stable').reset_index(drop=True)
 
 # %% ../nbs/07_detector.ipynb #51540eed
@@ -172,12 +178,15 @@ def rgb_tensor(img: np.ndarray, size: int | None = None) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(resize_rgb(img, size))).permute(2, 0, 1).float() / 255
 
 class CropDataset(Dataset):
-    "Images of a crop table (column `path`, `label`) as (float tensor (3,S,S) in [0,1], label, row)."
+    "Images of a crop table (columns `path`, `label` 1 = fake / 0 = real) as (float tensor (3,S,S) in [0,1], float32 label, row); paths and labels kept as numpy arrays."
     def __init__(self, table: pd.DataFrame, size: int):
-        self.paths, self.labels, self.size = table['path'].tolist(), table['label'].astype(float).tolist(), size
+        labels = np.asarray(table['label'], dtype=np.float64)
+        if not np.isin(labels, (0, 1)).all(): raise ValueError("CropDataset: labels must be 1 (fake) or 0 (real)")
+        self.paths, self.labels, self.size = path_array(table['path']), labels.astype(np.int8), size
     def __len__(self): return len(self.paths)
     def __getitem__(self, i):
-        return rgb_tensor(read_rgb(self.paths[i]), self.size), torch.tensor(self.labels[i]), i
+        i = int(i)
+        return rgb_tensor(read_rgb(self.paths[i].decode()), self.size), torch.tensor(float(self.labels[i])), i
 
 # %% ../nbs/07_detector.ipynb #63474c71
 def generate_mris(generator: nn.Module, images, size: int = 256, device='cpu') -> np.ndarray:
@@ -208,6 +217,43 @@ def cache_mris(crops: pd.DataFrame, generator: nn.Module, out_dir: str | Path, d
             write_atomic(out['path'].iat[i], enc.tobytes())
     return out
 
+# %% ../nbs/07_detector.ipynb #c8d77b49
+def _rng_states(device) -> dict:
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    st = {'torch': torch.get_rng_state(), 'python': random.getstate(),
+          'numpy': (name, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(cached))}
+    if device.type == 'cuda': st['cuda'] = torch.cuda.get_rng_state(device)
+    return st
+
+def _set_rng_states(st: dict, device):
+    torch.set_rng_state(st['torch'])
+    version, internal, gauss = st['python']; random.setstate((version, tuple(internal), gauss))
+    name, keys, pos, has_gauss, cached = st['numpy']; np.random.set_state((name, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
+    if device.type == 'cuda' and 'cuda' in st: torch.cuda.set_rng_state(st['cuda'], device)
+
+def _dataset_digest(ds) -> str:
+    "'<length>:<16 hex digits of SHA-256 of its path and label arrays>' (length only for datasets without them)."
+    h = hashlib.sha256()
+    for a in (getattr(ds, 'paths', None), getattr(ds, 'labels', None)):
+        if a is not None: h.update(np.ascontiguousarray(a).tobytes())
+    return f'{len(ds)}:{h.hexdigest()[:16]}'
+
+def load_checkpoint(path, fingerprint: dict) -> dict | None:
+    "The training checkpoint at `path` (None when there is none); SettingsError when it was made with another `fingerprint`."
+    path = Path(path)
+    if not path.is_file(): return None
+    try: ck = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise SettingsError(f"{path} is not a readable training checkpoint ({e}); move it away to train afresh") from None
+    old = ck.get('fingerprint', {})
+    diff = [f"{k}: {old.get(k)!r} there, {fingerprint.get(k)!r} now" for k in sorted(set(old) | set(fingerprint))
+            if old.get(k) != fingerprint.get(k)]
+    if diff:
+        raise SettingsError(f"{path} was written by a training run with other settings ({'; '.join(diff)}). It is kept as it "
+                            f"is: move it away (e.g. mv {path} {path}.old) to train afresh with these settings, or rerun "
+                            f"with the settings it was made with to resume it.")
+    return ck
+
 # %% ../nbs/07_detector.ipynb #17823849
 def _loader(ds, batch_size, shuffle, num_workers, seed):
     g = torch.Generator().manual_seed(seed)
@@ -234,33 +280,78 @@ def predict(model: nn.Module, ds: Dataset, batch_size: int = 64, device='cpu', n
             progress: bool = False) -> np.ndarray:
     "P(fake) of every item of `ds`, in order (model in eval mode)."
     model.eval().to(device); probs = np.zeros(len(ds), dtype=np.float64)
-    for x, _, i in tqdm(_loader(ds, batch_size, False, num_workers, 0), desc='predict', disable=not progress, leave=False):
-        probs[i.numpy()] = torch.sigmoid(model(x.to(device))).double().cpu().numpy()
+    dl = _loader(ds, batch_size, False, num_workers, 0)
+    with tqdm(total=len(dl), desc='predict', disable=not progress, leave=False) as bar:   # tqdm(dl) would open a 2nd iterator (and worker pool)
+        for x, _, i in dl:
+            probs[i.numpy()] = torch.sigmoid(model(x.to(device))).double().cpu().numpy(); bar.update(1)
     return probs
 
 def _val_loss(probs, labels, smoothing):
     logits = torch.logit(torch.tensor(probs).clamp(1e-7, 1 - 1e-7))
     return balanced_bce(logits, torch.tensor(labels), smoothing).item()
 
+def _epoch_order(n: int, seed: int) -> np.ndarray:
+    "The order (int64, n) in which an iterator of `_loader(ds, ..., shuffle=True, seed=seed)` visits n items, computed without one."
+    g = torch.Generator().manual_seed(seed)
+    torch.empty((), dtype=torch.int64).random_(generator=g)   # the loader's iterator first draws its workers' base seed
+    return torch.randperm(n, generator=g).numpy()
+
+def _save_checkpoint(obj, path):
+    buf = io.BytesIO(); torch.save(obj, buf); write_atomic(path, buf.getvalue())
+
 def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, lr: float = 1e-4,
         batch_size: int = 32, smoothing: float = 0.1, device='cpu', num_workers: int = 0, seed: int = 0,
-        max_batches: int = 0, progress: bool = True) -> tuple[pd.DataFrame, dict]:
-    "Train with Adam on `balanced_bce`; return (per-epoch history, state dict of the best epoch by validation loss)."
+        max_batches: int = 0, progress: bool = True,
+        checkpoint=None,                 # path of the checkpoint to write and resume from (None: none)
+        fingerprint: dict | None = None, # the caller's settings the checkpoint must match, added to fit's own
+        checkpoint_every: int = 0,       # also checkpoint every this many batches within an epoch (0: never)
+        checkpoint_minutes: float = 0.0, # also checkpoint within an epoch when this many minutes have passed (0: never)
+        callback=None                    # callback(epoch, batch) after every training batch (tests interrupt with it)
+       ) -> tuple[pd.DataFrame, dict]:
+    "Train with Adam on `balanced_bce`, resuming from and writing `checkpoint`; return (per-epoch history, state dict of the best epoch by validation loss)."
     seed_everything(seed); device = torch.device(device); model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    val_labels = np.array(val_ds.labels)
-    hist, best, best_loss = [], None, math.inf
-    for ep in range(1, epochs + 1):
-        model.train(); t0, seen, tot = time.perf_counter(), 0, 0.0
-        dl = _loader(train_ds, batch_size, True, num_workers, seed + ep)
-        n = len(dl) if not max_batches else min(max_batches, len(dl))
-        bar = tqdm(dl, total=n, desc=f'epoch {ep}/{epochs}', disable=not progress, leave=False)
-        for b, (x, y, _) in enumerate(bar):
-            if b >= n: break
+    val_labels = np.asarray(val_ds.labels)
+    fp = {'lr': float(lr), 'batch_size': int(batch_size), 'smoothing': float(smoothing), 'seed': int(seed),
+          'max_batches': int(max_batches), 'train': _dataset_digest(train_ds), 'valid': _dataset_digest(val_ds), **(fingerprint or {})}
+    hist, best, best_epoch, best_loss, done, resume_at = [], None, None, math.inf, 0, 0
+    part = {'seen': 0, 'loss_sum': 0.0, 'seconds': 0.0}
+    ck = load_checkpoint(checkpoint, fp) if checkpoint is not None else None
+    if ck is not None:
+        if ck['epochs_done'] > epochs:
+            raise SettingsError(f"{checkpoint} holds {ck['epochs_done']} finished epochs, more than the {epochs} asked for: "
+                                f"ask for at least {ck['epochs_done']}, or move it away (mv {checkpoint} {checkpoint}.old) to train afresh")
+        model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); _set_rng_states(ck['rng'], device)
+        hist, best, best_epoch, best_loss = list(ck['history']), ck['best_state'], ck['best_epoch'], ck['best_val_loss']
+        done, resume_at, part = ck['epochs_done'], ck['batch'], dict(ck['partial'])
+        if progress: print(f"resuming {checkpoint}: {done} epoch(s) done" + (f", {resume_at} batch(es) of epoch {done + 1}" if resume_at else ''))
+
+    def save(epochs_done, batch, partial):
+        if checkpoint is None: return
+        _save_checkpoint({'format': 1, 'fingerprint': fp, 'epochs_done': epochs_done, 'batch': batch, 'partial': partial,
+                          'model': model.state_dict(), 'optimizer': opt.state_dict(), 'rng': _rng_states(device),
+                          'history': hist, 'best_epoch': best_epoch, 'best_val_loss': best_loss, 'best_state': best}, checkpoint)
+
+    n = math.ceil(len(train_ds) / batch_size)
+    if max_batches: n = min(n, max_batches)
+    for ep in range(done + 1, epochs + 1):
+        model.train()
+        b0 = resume_at if ep == done + 1 else 0
+        seen, tot, secs = (part['seen'], part['loss_sum'], part['seconds']) if b0 else (0, 0.0, 0.0)
+        order = _epoch_order(len(train_ds), seed + ep)     # a resumed epoch skips the first b0 batches of it
+        dl = DataLoader(train_ds, batch_size=batch_size, sampler=order[b0 * batch_size:n * batch_size], num_workers=num_workers,
+                        generator=torch.Generator().manual_seed(seed + ep), pin_memory=torch.cuda.is_available())
+        bar = tqdm(total=n, initial=b0, desc=f'epoch {ep}/{epochs}', disable=not progress, leave=False)  # not tqdm(dl): see predict
+        t0 = last = time.perf_counter()
+        for b, (x, y, _) in enumerate(dl, b0 + 1):
             loss = balanced_bce(model(x.to(device)), y.to(device), smoothing)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            seen += len(x); tot += loss.item() * len(x); bar.set_postfix(loss=f'{loss.item():.3f}')
-        secs = time.perf_counter() - t0
+            seen += len(x); tot += loss.item() * len(x); bar.update(1); bar.set_postfix(loss=f'{loss.item():.3f}')
+            now = time.perf_counter()
+            if b < n and ((checkpoint_every and b % checkpoint_every == 0) or (checkpoint_minutes and now - last >= 60 * checkpoint_minutes)):
+                save(ep - 1, b, {'seen': seen, 'loss_sum': tot, 'seconds': secs + now - t0}); last = now
+            if callback is not None: callback(ep, b)
+        bar.close(); secs += time.perf_counter() - t0
         recalibrate_bn(model, train_ds, batch_size, device, num_workers, seed=seed + ep)
         probs = predict(model, val_ds, 2 * batch_size, device, num_workers)
         vl = _val_loss(probs, val_labels, smoothing)
@@ -268,7 +359,8 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
         hist.append({'epoch': ep, 'train_loss': tot / max(seen, 1), 'val_loss': vl, 'val_balanced_acc': vacc,
                      'train_images': seen, 'train_seconds': secs, 'images_per_s': seen / max(secs, 1e-9)})
         if vl < best_loss or best is None:
-            best_loss = vl; best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+            best_loss, best_epoch = vl, ep; best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+        save(ep, 0, {'seen': 0, 'loss_sum': 0.0, 'seconds': 0.0})
         if progress: print(f"epoch {ep}: train loss {hist[-1]['train_loss']:.4f}, val loss {vl:.4f}, "
                            f"val balanced acc {vacc:.3f}, {hist[-1]['images_per_s']:.1f} img/s")
     return pd.DataFrame(hist), best
@@ -325,10 +417,19 @@ def _generator(generator_path, device):
     from mri_gan_nb.gan import load_generator
     return load_generator(generator_path, device)
 
+CHECKPOINT_FILE = 'checkpoints/latest.pt'
+
 def mri_cache_dir(model_dir, generator_path=None) -> Path:
     "Where a model directory caches the MRIs of one generator: mris/<first 12 hex digits of its file's SHA-256>."
-    if generator_path is None or not Path(generator_path).is_file(): return Path(model_dir) / 'mris' / 'in-memory'
-    return Path(model_dir) / 'mris' / hashlib.sha256(Path(generator_path).read_bytes()).hexdigest()[:12]
+    return Path(model_dir) / 'mris' / (_file_digest(generator_path) or 'in-memory')
+
+def _file_digest(path, n: int = 12) -> str | None:
+    "The first `n` hex digits of the SHA-256 of the file at `path`; None when there is no such file."
+    if path is None or not Path(path).is_file(): return None
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 24), b''): h.update(block)
+    return h.hexdigest()[:n]
 
 def inputs_of(method: str, faces_dir, splits=None, mri_dir=None, generator=None, generator_path=None,
               device='cpu', batch_size: int = 16, progress: bool = True, augmented_dir=None) -> pd.DataFrame:
@@ -345,8 +446,10 @@ def inputs_of(method: str, faces_dir, splits=None, mri_dir=None, generator=None,
 
 def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, generator=None,
                    epochs: int | None = None, max_batches: int = 0, lr: float | None = None,
-                   bn_momentum='auto', seed: int | None = None, progress: bool = True, augmented_dir=None) -> Path:
-    "Train the `plain` or `mri` detector on faces_dir's crops with cfg's settings; save and return its model directory."
+                   bn_momentum='auto', seed: int | None = None, progress: bool = True, augmented_dir=None,
+                   checkpoint_minutes: float = 10.0 # also checkpoint within an epoch every this many minutes (0: at epoch ends only)
+                  ) -> Path:
+    "Train the `plain` or `mri` detector on faces_dir's crops with cfg's settings, resuming from <out_dir>/checkpoints/latest.pt; save and return its model directory."
     if method not in METHODS: raise ValueError(f"method {method!r}: use one of {METHODS}")
     if method == 'mri' and generator_path is None:
         raise ValueError("the mri detector needs generator_path (the τ = 0.3 MRI-GAN generator)")
@@ -360,12 +463,16 @@ def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, ge
     tr, va = table[table.split == 'train'], table[table.split == 'valid']
     for name, t in (('train', tr), ('valid', va)):
         if t['label'].nunique() < 2: raise ValueError(f"{faces_dir}: the {name} split needs both fake and real faces ({len(t)} crops)")
+    train_ds, val_ds = CropDataset(tr, cfg.det_input_size), CropDataset(va, cfg.det_input_size)
+    del table, tr, va                                   # the datasets hold numpy arrays; the tables are not needed
+    fingerprint = {'method': method, 'input_size': int(cfg.det_input_size), 'bn_momentum': bn_momentum,
+                   'pretrained': _file_digest(weights, 16), 'generator': _file_digest(generator_path, 16) if method == 'mri' else None}
     model = DeepFakeDetector(weights, bn_momentum); model.bn_momentum = bn_momentum
-    hist, best = fit(model, CropDataset(tr, cfg.det_input_size), CropDataset(va, cfg.det_input_size),
-                     epochs or cfg.det_epochs, lr or cfg.det_lr, cfg.det_batch_size, cfg.det_label_smoothing,
-                     device, cfg.num_workers, seed, max_batches, progress)
+    hist, best = fit(model, train_ds, val_ds, epochs or cfg.det_epochs, lr or cfg.det_lr, cfg.det_batch_size,
+                     cfg.det_label_smoothing, device, cfg.num_workers, seed, max_batches, progress,
+                     checkpoint=out_dir / CHECKPOINT_FILE, fingerprint=fingerprint, checkpoint_minutes=checkpoint_minutes)
     model.load_state_dict(best)
     return save_model_dir(out_dir, model, method, cfg.det_input_size, cfg.as_dict(), generator_path, hist,
                           pretrained=str(weights) if weights else None, seed=seed,
-                          n_train_faces=len(tr), n_valid_faces=len(va),
+                          n_train_faces=len(train_ds), n_valid_faces=len(val_ds),
                           best_epoch=int(hist.loc[hist['val_loss'].idxmin(), 'epoch']))

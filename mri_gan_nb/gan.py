@@ -18,10 +18,11 @@ from .config import seed_everything, get_device, save_figure, write_atomic
 from .mri import ssim_map, read_rgb
 
 # %% auto #0
-__all__ = ['INDEX_COLUMNS', 'LOSS_COLUMNS', 'LOSS_FIGURES', 'UNetDown', 'UNetUp', 'init_weights', 'Generator', 'Discriminator',
-           'to_unit', 'gan_loss', 'ssim_loss', 'generator_loss', 'discriminator_loss', 'read_mri_index', 'to_tensor',
-           'MriPairs', 'epoch_plan', 'heldout_rows', 'heldout_ssim', 'load_generator', 'save_samples', 'train_gan',
-           'gan_out_dir', 'gan_kwargs', 'train_gan_from_settings', 'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
+__all__ = ['INDEX_COLUMNS', 'PLAN_DTYPE', 'LOSS_COLUMNS', 'LOSS_FIGURES', 'UNetDown', 'UNetUp', 'init_weights', 'Generator',
+           'Discriminator', 'to_unit', 'gan_loss', 'ssim_loss', 'generator_loss', 'discriminator_loss', 'path_array',
+           'PairTable', 'read_mri_index', 'to_tensor', 'MriPairs', 'epoch_plan', 'heldout_rows', 'heldout_ssim',
+           'load_generator', 'save_samples', 'train_gan', 'gan_out_dir', 'gan_kwargs', 'train_gan_from_settings',
+           'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
 
 # %% ../nbs/06_gan.ipynb #4de0608f
 class UNetDown(nn.Module):
@@ -111,6 +112,26 @@ def discriminator_loss(d_real: torch.Tensor, d_fake: torch.Tensor, eta: float = 
     "L_D = η (MSE(D(y, x), 1) + MSE(D(G(x), x), 0))."
     return eta * (gan_loss(d_real.float(), True) + gan_loss(d_fake.float(), False))
 
+# %% ../nbs/06_gan.ipynb #349b8a66
+def path_array(paths) -> np.ndarray:
+    "Paths (str or Path, N of them) as one fixed-width numpy bytes array (dtype S<longest UTF-8 length>): no per-path Python objects."
+    return np.array([str(p).encode() for p in paths], dtype=np.bytes_)
+
+class PairTable:
+    "The columns of an MRI-DF index that training reads, as numpy arrays: `face_path`, `mri_path` (UTF-8 bytes), `fake`, `train` (bool); row i is the index's i-th row."
+    def __init__(self, index: pd.DataFrame):
+        self.face_path, self.mri_path = path_array(index['face_path']), path_array(index['mri_path'])
+        self.fake = index['label'].to_numpy() == 'fake'     # read_mri_index allows only fake|real
+        self.train = index['split'].to_numpy() == 'train'   # and train|test
+
+    def __len__(self): return len(self.fake)
+
+    def paths(self, row: int) -> tuple[str, str]:
+        "(face path, MRI path) of row `row`."
+        return self.face_path[row].decode(), self.mri_path[row].decode()
+
+def _pair_table(index) -> PairTable: return index if isinstance(index, PairTable) else PairTable(index)
+
 # %% ../nbs/06_gan.ipynb #f102d770
 INDEX_COLUMNS = ('face', 'mri', 'label', 'split')
 
@@ -135,38 +156,46 @@ def to_tensor(img: np.ndarray, flip: bool = False) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))).float().div(127.5).sub(1)
 
 # %% ../nbs/06_gan.ipynb #64efc167
+PLAN_DTYPE = np.dtype([('row', np.int64), ('flip', np.bool_)])
+
+def _plan_array(items) -> np.ndarray:
+    if isinstance(items, np.ndarray) and items.dtype == PLAN_DTYPE: return items
+    return np.array([(int(r), bool(f)) for r, f in items], dtype=PLAN_DTYPE)
+
 class MriPairs(torch.utils.data.Dataset):
-    "Face/MRI pairs of an MRI-DF index, as [−1, 1] tensors; `items` are (row, flip) pairs."
-    def __init__(self, index: pd.DataFrame, items):
-        self.index, self.items = index, list(items)
+    "Face/MRI pairs as [−1, 1] float tensors (3,H,W); `index` a PairTable (or an MRI-DF table, converted), `items` a plan or (row, flip) pairs."
+    def __init__(self, index, items):
+        self.index, self.items = _pair_table(index), _plan_array(items)
 
     def __len__(self): return len(self.items)
 
     def __getitem__(self, i):
         row, flip = self.items[i]
-        r = self.index.iloc[int(row)]
-        face, mri = read_rgb(r['face_path']), read_rgb(r['mri_path'])
+        face_path, mri_path = self.index.paths(int(row))
+        face, mri = read_rgb(face_path), read_rgb(mri_path)
         if face.shape != mri.shape:
-            raise ValueError(f"face {r['face_path']} is {face.shape[:2]} but its MRI {r['mri_path']} is {mri.shape[:2]}")
+            raise ValueError(f"face {face_path} is {face.shape[:2]} but its MRI {mri_path} is {mri.shape[:2]}")
         return to_tensor(face, bool(flip)), to_tensor(mri, bool(flip))
 
-def epoch_plan(index: pd.DataFrame, epoch: int, seed: int) -> list:
-    "(row, flip) pairs of one epoch: all training fakes and as many random training reals, shuffled."
+def epoch_plan(index, epoch: int, seed: int) -> np.ndarray:
+    "The plan of one epoch (PLAN_DTYPE array of (row, flip)): all training fakes and as many random training reals, shuffled."
+    index = _pair_table(index)
     rng = np.random.default_rng([seed, epoch])
-    train = index[index['split'] == 'train']
-    fakes, reals = train.index[train['label'] == 'fake'].to_numpy(), train.index[train['label'] == 'real'].to_numpy()
+    fakes, reals = np.flatnonzero(index.train & index.fake), np.flatnonzero(index.train & ~index.fake)
     if len(fakes) == 0: raise ValueError("MRI-DF has no fake pairs in its training split: nothing to learn")
     drawn = rng.choice(reals, size=len(fakes), replace=len(reals) < len(fakes)) if len(reals) else reals
-    rows = rng.permutation(np.concatenate([fakes, drawn]))
-    flips = rng.random(len(rows)) < 0.5
-    return [(int(r), bool(f)) for r, f in zip(rows, flips)]
+    plan = np.empty(2 * len(fakes) if len(reals) else len(fakes), dtype=PLAN_DTYPE)
+    plan['row'] = rng.permutation(np.concatenate([fakes, drawn]))
+    plan['flip'] = rng.random(len(plan)) < 0.5
+    return plan
 
-def heldout_rows(index: pd.DataFrame, n: int, seed: int) -> list:
-    "The fixed held-out pairs: `n` test-split fakes drawn with `seed` (topped up with test reals)."
-    test = index[index['split'] == 'test']
-    if len(test) == 0: raise ValueError("MRI-DF has no test split: the held-out SSIM needs test pairs")
+def heldout_rows(index, n: int, seed: int) -> list:
+    "The fixed held-out pairs (sorted rows): `n` test-split fakes drawn with `seed` (topped up with test reals)."
+    index = _pair_table(index)
+    test = ~index.train
+    if not test.any(): raise ValueError("MRI-DF has no test split: the held-out SSIM needs test pairs")
     rng = np.random.default_rng(seed)
-    fakes, reals = (np.array(test.index[test['label'] == c]) for c in ('fake', 'real'))   # copies: pandas' views are read-only
+    fakes, reals = np.flatnonzero(test & index.fake), np.flatnonzero(test & ~index.fake)
     pick = list(rng.permutation(fakes)[:n]) + list(rng.permutation(reals)[:max(0, n - len(fakes))])
     return sorted(int(r) for r in pick)
 
@@ -249,7 +278,7 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     dev = get_device(device) if isinstance(device, str) else device
     use_amp = bool(amp) and dev.type == 'cuda'
-    index = read_mri_index(index_csv)
+    index = PairTable(read_mri_index(index_csv))   # numpy arrays: DataLoader workers share them, not copy
     cfg = dict(tau=float(tau), width=int(width), batch_size=int(batch_size), lr=float(lr), lam=float(lam), eta=float(eta),
                seed=int(seed), eval_pairs=int(eval_pairs), n_index_rows=len(index), index=str(Path(index_csv).resolve()))
     n_per_epoch = math.ceil(len(epoch_plan(index, 0, seed)) / batch_size)
