@@ -78,6 +78,11 @@ PROFILE_KEYS = {
     'det_label_smoothing': ('float', 'label smoothing of the detector loss'),
     'verdict_thresholds': ('floats', 'grid of FAKE_FRAME_THRESHOLD'),
     'verdict_fractions': ('floats', 'grid of FAKE_FRACTION'),
+    # -- honest evaluation: default policy, bootstrap, seeds
+    'default_score': ('float', 'P(fake) given to a labelled video that cannot be read or shows no face (DFDC scored such videos 0.5)'),
+    'default_verdict': ('str', 'verdict (REAL or FAKE) given to such a video'),
+    'bootstrap_resamples': ('int', 'bootstrap resamples of the test videos for 95% intervals (at least 1000)'),
+    'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 

@@ -72,12 +72,18 @@ def study_stages(cfg: Settings) -> list[Stage]:
                      outputs=(f'gan/tau_{t:g}/generator_best.pt',), group='mri_gan', uses=gan, owns=(f'gan/tau_{t:g}',))
                for t in taus]
     det = ('det_', 'gan_tau', 'efficientnet_b0_weights', 'num_workers', 'device')
-    stages += [Stage('compare_taus', '03b_compare_taus.ipynb', outputs=(), uses=('gan_taus', 'gan_tau')),
-               Stage('detector_plain', '04_train_detector.ipynb', {'method': 'plain'}, outputs=('detector/plain/model.json',),
-                     group='detectors', uses=det, owns=('detector/plain',)),
-               Stage('detector_mri', '04_train_detector.ipynb', {'method': 'mri'}, outputs=('detector/mri/model.json',),
-                     group='detectors', uses=det, owns=('detector/mri',)),
-               Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',), uses=('verdict_',), owns=('evaluate',))]
+    stages.append(Stage('compare_taus', '03b_compare_taus.ipynb', outputs=(), uses=('gan_taus', 'gan_tau')))
+    # -- per-seed detector stages: the first of `seeds` trains detector/<method> (stage detector_<method>), each further
+    #    seed s detector/<method>_seed<s> (stage detector_<method>_seed<s>); evaluate.detector_dir follows the same rule
+    seeds = list(dict.fromkeys(int(s) for s in cfg.seeds))
+    if not seeds: raise ValueError(f"profile {cfg.profile}: the setting `seeds` is empty; give at least one seed (e.g. seeds = 0)")
+    for s in seeds:
+        for m in ('plain', 'mri'):
+            d = f'detector/{m}' if s == seeds[0] else f'detector/{m}_seed{s}'
+            stages.append(Stage(f'detector_{m}' if s == seeds[0] else f'detector_{m}_seed{s}', '04_train_detector.ipynb',
+                                {'method': m, 'det_seed': s}, outputs=(f'{d}/model.json',), group='detectors', uses=det, owns=(d,)))
+    stages.append(Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',),
+                        uses=('verdict_', 'default_', 'bootstrap_', 'seeds'), owns=('evaluate',)))
     return stages
 
 # %% ../nbs/09_study.ipynb #76968e13
