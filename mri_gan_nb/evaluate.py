@@ -26,13 +26,12 @@ __all__ = ['FACE_COLUMNS', 'VIDEO_COLUMNS', 'STANDARD_ROWS', 'PAPER_ROWS', 'INTE
 # %% ../nbs/08_evaluate.ipynb #f160b711
 FACE_COLUMNS = ['video', 'label', 'split', 'frame', 'face', 'prob']
 
-def _digest(*parts) -> str:
-    "SHA-256 (16 hex digits) of files (their bytes; '-' when absent) and strings."
+def _digest(files, text: str = '') -> str:
+    "SHA-256 (16 hex digits) of the bytes of `files` (b'-' for an absent one or None) and `text`."
     h = hashlib.sha256()
-    for p in parts:
-        if isinstance(p, str) and not Path(p).is_file(): h.update(p.encode())
-        else: h.update(Path(p).read_bytes() if p is not None and Path(p).is_file() else b'-')
-        h.update(b'\0')
+    for f in files:
+        h.update(Path(f).read_bytes() if f is not None and Path(f).is_file() else b'-'); h.update(b'\0')
+    h.update(text.encode())
     return h.hexdigest()[:16]
 
 def _inputs(meta, model_dir, faces_dir, split, source, generator, device, progress) -> pd.DataFrame:
@@ -59,7 +58,7 @@ def face_probabilities(model_dir, faces_dir, splits=('valid', 'test'), device='c
     model_dir, faces_dir = Path(model_dir), Path(faces_dir)
     model, meta = load_model_dir(model_dir, device)
     cache = cache and generator is None
-    key = _digest(model_dir / 'weights.pt', meta.get('generator_path'), faces_dir / 'manifest.csv', str(meta['input_size']))
+    key = _digest((model_dir / 'weights.pt', meta.get('generator_path'), faces_dir / 'manifest.csv'), f"input {meta['input_size']}")
     out = []
     for source in sources:
         for split in splits:
@@ -401,11 +400,11 @@ def to_markdown(df: pd.DataFrame, digits: int = 3, index: bool = True) -> str:
     lines += ['| ' + ' | '.join(fmt(x) for x in row) + ' |' for row in d.itertuples(index=False)]
     return '\n'.join(lines) + '\n'
 
-def write_table(df: pd.DataFrame, folder, name: str, index: bool = True) -> tuple[Path, Path]:
-    "Write `df` as <folder>/<name>.csv and <name>.md (temp file, then rename)."
+def write_table(df: pd.DataFrame, folder, name: str, index: bool = True, note: str = '') -> tuple[Path, Path]:
+    "Write `df` as <folder>/<name>.csv and <name>.md (temp file, then rename); `note`, when given, follows the Markdown table."
     folder = Path(folder)
     return (write_atomic(folder / f'{name}.csv', df.to_csv(index=index)),
-            write_atomic(folder / f'{name}.md', to_markdown(df, index=index)))
+            write_atomic(folder / f'{name}.md', to_markdown(df, index=index) + (f'\n{note.strip()}\n' if note else '')))
 
 # %% ../nbs/08_evaluate.ipynb #e856c3c0
 def _plt():
@@ -560,7 +559,15 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
     write_atomic(out_dir / 'intervals.csv', ci.to_csv(index=False))
     t1 = table1(ci, {m: r['counts'] for m, r in results.items()}, data_label, seeds)
     t2 = table2({m: r['pick'] for m, r in results.items()})
-    files['table1'] = write_table(t1, figures_dir, 'table1_metrics')
+    synthetic = 'synthetic' in data_label
+    note = (f"Intervals: 95% percentile bootstrap over the test videos ({n_resamples} resamples stratified by label, seed {seed}) "
+            f"of the first seed's detectors; the difference is paired (the same resamples for both methods). "
+            f"Videos without a scored face: score {float(default_score):g}, verdict {str(default_verdict).upper()} (default policy), "
+            f"counted in every metric.")
+    note1 = note + (f" Mean ± sd: over the {len(dirs[methods[0]])} seeds' detectors." if len(dirs[methods[0]]) > 1 else '') + \
+        " The `paper (DFDC, reported)` columns are the paper's numbers on DFDC, not this run's." + \
+        (" **This run is on synthetic data.**" if synthetic else '')
+    files['table1'] = write_table(t1, figures_dir, 'table1_metrics', note=note1)
     files['table2'] = write_table(t2, figures_dir, 'table2_grid_picks', index=False)
     cross, t3, ci3 = None, None, None
     if cross_source:
@@ -573,7 +580,8 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
         label3 = {'celeb_df': 'Celeb-DF-v2 test list'}.get(cross_source, cross_source)
         t3 = table3(ci3, {m: c['counts'] for m, c in cross.items()}, f"{label3}, {data_label.replace(' mini-DFDC', '')}"
                     if 'synthetic' in data_label else label3)
-        files['table3'] = write_table(t3, figures_dir, 'table3_cross_dataset')
+        files['table3'] = write_table(t3, figures_dir, 'table3_cross_dataset', note=note + " The rule is the one picked on DFDC "
+                                      "validation, unchanged; the paper reports no cross-dataset numbers." + (" **Synthetic data.**" if synthetic else ''))
         write_atomic(out_dir / f'intervals_{cross_source}.csv', ci3.to_csv(index=False))
         for m, c in cross.items():
             files[f'videos_{cross_source}_{m}'] = write_atomic(out_dir / f'videos_{cross_source}_{m}.csv', c['videos'].to_csv(index=False))
