@@ -12,8 +12,8 @@ import pandas as pd
 from sklearn.metrics import auc, roc_curve
 
 from .config import get_device, save_figure, write_atomic
-from .detector import (SPLIT_ALIASES, CropDataset, cache_mris, list_crops, load_model_dir, mri_cache_dir,
-                                 predict, update_model_dir)
+from .detector import SPLIT_ALIASES, CropDataset, cache_mris, list_crops, load_model_dir
+from .detector import mri_cache_dir, predict, update_model_dir
 
 # %% auto #0
 __all__ = ['FACE_COLUMNS', 'VIDEO_COLUMNS', 'STANDARD_ROWS', 'PAPER_ROWS', 'INTERVAL_COLUMNS', 'PAPER_TABLE1', 'PAPER_PICKS',
