@@ -80,6 +80,11 @@ PROFILE_KEYS = {
     'verdict_fractions': ('floats', 'grid of FAKE_FRACTION'),
     # -- study runner
     'cell_timeout': ('int', 'seconds one cell of a study stage may run before papermill stops it (0 = no limit)'),
+    # -- honest evaluation: default policy, bootstrap, seeds
+    'default_score': ('float', 'P(fake) given to a labelled video that cannot be read or shows no face (DFDC scored such videos 0.5)'),
+    'default_verdict': ('str', 'verdict (REAL or FAKE) given to such a video'),
+    'bootstrap_resamples': ('int', 'bootstrap resamples of the test videos for 95% intervals (at least 1000)'),
+    'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 

@@ -127,6 +127,8 @@ def study_stages(cfg: Settings) -> list[Stage]:
     if float(cfg.gan_tau) not in taus:
         raise SettingsError(f"gan_tau = {cfg.gan_tau} is not one of gan_taus = {', '.join(map(str, taus))} "
                             f"([{cfg.profile}] in {cfg.source}): the MRI-based detector needs that τ's MRI-GAN")
+    seeds = list(dict.fromkeys(int(s) for s in cfg.seeds))
+    if not seeds: raise SettingsError(f"profile {cfg.profile}: the setting `seeds` is empty; give at least one seed (e.g. seeds = 0)")
     gan = lambda t: f'mri_gan_tau_{t:g}'
     gan_uses = ('gan_width', 'gan_batch_size', 'gan_epochs', 'gan_max_batches', 'gan_eval_', 'gan_lr', 'gan_lambda',
                 'gan_eta', 'gan_amp', 'device')
@@ -141,16 +143,21 @@ def study_stages(cfg: Settings) -> list[Stage]:
     ]
     stages += [Stage(gan(t), '03_train_mri_gan.ipynb', {'tau': t}, outputs=(f'gan/tau_{t:g}/generator_best.pt',),
                      group='mri_gan', uses=gan_uses, owns=(f'gan/tau_{t:g}',), needs=('mri_dataset',)) for t in taus]
-    stages += [
-        Stage('compare_taus', '03b_compare_taus.ipynb', uses=('gan_taus',), needs=('mri_dataset', *map(gan, taus))),
-        Stage('detector_plain', '04_train_detector.ipynb', {'method': 'plain'}, outputs=('detector/plain/model.json',),
-              group='detectors', uses=det_uses, owns=('detector/plain',), needs=('prepare_data',)),
-        Stage('detector_mri', '04_train_detector.ipynb', {'method': 'mri'}, outputs=('detector/mri/model.json',),
-              group='detectors', uses=(*det_uses, 'gan_tau'), owns=('detector/mri',),
-              needs=('prepare_data', gan(float(cfg.gan_tau)))),
-        Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',), uses=('verdict_',), owns=('evaluate',),
-              needs=('prepare_data', 'detector_plain', 'detector_mri')),
-    ]
+    stages.append(Stage('compare_taus', '03b_compare_taus.ipynb', uses=('gan_taus',), needs=('mri_dataset', *map(gan, taus))))
+    # one detector per seed of `seeds` and method: the first seed's in detector/<method> (stage detector_<method>),
+    # each further seed s in detector/<method>_seed<s> (stage detector_<method>_seed<s>), as evaluate.detector_dir
+    detectors = []
+    for s in seeds:
+        for m in ('plain', 'mri'):
+            name, d = (f'detector_{m}', f'detector/{m}') if s == seeds[0] else (f'detector_{m}_seed{s}', f'detector/{m}_seed{s}')
+            needs = ('prepare_data',) if m == 'plain' else ('prepare_data', gan(float(cfg.gan_tau)))
+            detectors.append(Stage(name, '04_train_detector.ipynb', {'method': m, 'det_seed': s}, outputs=(f'{d}/model.json',),
+                                   group='detectors', uses=det_uses + (('gan_tau',) if m == 'mri' else ()), owns=(d,),
+                                   needs=needs))
+    stages += detectors
+    stages.append(Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',),
+                        uses=('verdict_', 'default_', 'bootstrap_', 'seeds'), owns=('evaluate',),
+                        needs=('prepare_data', *(d.name for d in detectors))))
     return stages
 
 # %% ../nbs/09_study.ipynb #edf5ef3a

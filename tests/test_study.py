@@ -8,7 +8,8 @@ from conftest import run_cli
 
 FIGURES = ['synthetic_samples.png', 'augmentations.png', 'mri_df_samples.png', 'fig8_heldout_ssim.png',
            'fig10_mri_samples.png', 'fig11_confusion_matrices.png', 'roc_curves.png', 'grid_search_heatmap.png',
-           'table1_metrics.csv', 'table1_metrics.md', 'table2_grid_picks.csv', 'README.md']
+           'table1_metrics.csv', 'table1_metrics.md', 'table2_grid_picks.csv', 'table3_cross_dataset.csv',
+           'table3_cross_dataset.md', 'videos_plain.csv', 'videos_mri.csv', 'README.md']
 
 
 def test_smoke_study_end_to_end(smoke_study):
@@ -31,6 +32,19 @@ def test_smoke_study_end_to_end(smoke_study):
     # the face manifest lists the no-face video with its reason instead of dropping it
     faces = pd.read_csv(run / 'faces' / 'manifest.csv')
     assert (faces.status == 'no_faces').any() and faces.loc[faces.status == 'no_faces', 'reason'].str.len().min() > 0
+    # every labelled validation and test video is in the per-video results, an unscored one by the default policy with its reason
+    labelled = faces[(faces.source == 'dfdc') & faces.split.isin(['valid', 'test']) & faces.label.isin(['FAKE', 'REAL'])]
+    for m in ('plain', 'mri'):
+        pv = pd.read_csv(figs / f'videos_{m}.csv', keep_default_na=False)
+        assert sorted(pv.video) == sorted(labelled.video), m
+        assert (pv.reason[pv.defaulted].str.len() > 0).all() and (pv.score[pv.defaulted] == 0.5).all()
+    # Table 1 counts them all and gives every metric with its bootstrap interval; Table 3 is the cross-dataset protocol
+    t1 = pd.read_csv(figs / 'table1_metrics.csv', index_col=0)
+    ours = next(c for c in t1.columns if c.startswith('this run') and c.endswith('plain frames'))
+    assert int(t1.loc['test videos', ours]) == (labelled.split == 'test').sum()
+    assert ' [' in t1.loc['ROC AUC', ours] and ' [' in t1.loc['EER', ours], t1[ours]
+    t3 = pd.read_csv(figs / 'table3_cross_dataset.csv', index_col=0)
+    assert 'frame-level ROC AUC' in t3.index and any('Celeb-DF-v2' in c for c in t3.columns)
     # MRI-DF never puts one video in both splits, and keeps every fake in the split of the real video it came from
     idx = pd.read_csv(run / 'mri_df' / 'index.csv')
     assert not set(idx[idx.split == 'train'].video) & set(idx[idx.split == 'test'].video)

@@ -21,7 +21,7 @@ def results_block(figures: Path = FIGURES) -> str:
     t1 = pd.read_csv(figures / 'table1_metrics.csv', index_col=0)
     col = lambda m: next(c for c in t1.columns if c.startswith('this run') and "convention" not in c and c.endswith(m))
     data = col('plain frames').split('(')[1].split(')')[0]
-    v = lambda metric, m: float(t1.loc[metric, col(m)])
+    v = lambda metric, m: float(str(t1.loc[metric, col(m)]).split(' [')[0])   # 'value [low, high]' or a bare value
     gan = pd.read_csv(figures / 'gan_tau_summary.csv')
     prov = json.loads((figures / 'provenance.json').read_text()).get('table1_metrics.csv', {})
     profile, dataset = prov.get('profile', figures.name), prov.get('dataset', '')
