@@ -14,7 +14,7 @@ from skimage.util import random_noise
 from tqdm.auto import tqdm
 
 from .config import save_figure
-from .video import iter_frames, write_atomic, write_video
+from .video import iter_frames, video_info, write_atomic, write_video
 
 # %% auto #0
 __all__ = ['NOISE_MODES', 'BLUR_KERNELS', 'VALUE_RANGE', 'ANGLE_RANGE', 'RESCALE_SIZES', 'AUGMENTATIONS', 'COLOURS', 'TEXT_CHARS',
@@ -201,7 +201,6 @@ def augment_frame(frame: np.ndarray, ops: list, frame_index: int, video_seed: in
 # %% ../nbs/03_augment.ipynb #3920cf26
 def augment_video(src, dst, ops: list, seed: int) -> dict:
     "Write `src` under `ops` to the new file `dst` (same fps and frame count), frame i = `augment_frame(frame, ops, i, seed)`; `VideoError` for a bad source."
-    from mri_gan_nb.video import video_info
     src, dst = Path(src), Path(dst)
     if src.resolve() == dst.resolve(): raise ValueError(f"{dst}: the output must be a new file, not the source")
     fps = video_info(src)['fps']
