@@ -60,6 +60,7 @@ class VideoError(ValueError):
         self.path, self.status, self.reason = Path(path), status, reason
         super().__init__(f"{reason}: {path}")
 
+# %% ../nbs/01a_video.ipynb #1e0d4b89
 def open_video(path) -> cv2.VideoCapture:
     "An opened `cv2.VideoCapture` of `path`; raises `VideoError` (status 'missing' or 'unreadable') naming the file and why."
     path = Path(path)
