@@ -22,7 +22,8 @@ import torch
 from mri_gan_nb.config import load_settings
 from mri_gan_nb.detect import detect_videos
 from mri_gan_nb.detector import DeepFakeDetector, save_model_dir
-from mri_gan_nb.faces import face_params, get_mtcnn, iter_frames, write_face_video
+from mri_gan_nb.faces import face_params, get_mtcnn, write_face_video
+from mri_gan_nb.video import iter_frames
 
 GOAL_S = 3.0
 
@@ -33,7 +34,7 @@ def decode_seconds(video, every: int, threads: str | None) -> tuple[float, int]:
     if threads is not None: os.environ[key] = f'threads;{threads}'
     try:
         t0, st = time.perf_counter(), {}
-        for _ in iter_frames(video, every, st): pass
+        for _ in iter_frames(video, every, stats=st): pass
         return time.perf_counter() - t0, st['read']
     finally:
         if old is None: os.environ.pop(key, None)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .video import write_atomic   # the one atomic writer (01a_video); here for the modules that import it from config
+
 # %% auto #0
 __all__ = ['PATH_KEYS', 'PROFILE_KEYS', 'PROFILES', 'SettingsError', 'parse_value', 'find_settings_file', 'Settings',
-           'load_settings', 'params_from', 'write_atomic', 'save_figure', 'seed_everything', 'get_device',
-           'torch_threads']
+           'load_settings', 'params_from', 'save_figure', 'seed_everything', 'get_device', 'torch_threads']
 
 # %% ../nbs/00_config.ipynb #bccafc47
 PATH_KEYS = {
@@ -225,15 +226,6 @@ def params_from(defaults: dict, cfg_or_params=None, **overrides) -> dict:
         p.update({k: src[k] for k in defaults if k in src})
     p.update(overrides)
     return p
-
-# %% ../nbs/00_config.ipynb #77d396cf
-def write_atomic(path, data: str | bytes) -> Path:
-    "Write text or bytes to `path` through a temporary file renamed into place; return the path."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_bytes(data.encode() if isinstance(data, str) else data)
-    os.replace(tmp, path)
-    return path
 
 # %% ../nbs/00_config.ipynb #6f8a2f80
 def save_figure(fig, path, dpi: int = 100) -> Path:

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import get_device, load_settings, torch_threads, write_atomic
+from .config import get_device, load_settings, torch_threads
 from .detector import METHODS, cache_mris, generate_mris, load_model_dir, rgb_tensor
 from .faces import _RESULT_KEYS, face_params, get_mtcnn, iter_video_faces
+from .video import VideoError, write_rgb
 
 # %% auto #0
 __all__ = ['MRI_SIZE', 'default_model_dir', 'load_detector', 'classify_faces', 'score_video', 'detect_videos', 'format_report']
@@ -69,11 +70,6 @@ def _verdict(probs, threshold: float, fraction: float) -> tuple:
     v = video_verdicts(pd.DataFrame({'video': 'v', 'label': 0, 'split': '', 'prob': probs}), threshold, fraction).iloc[0]
     return ('FAKE' if v['pred'] == 1 else 'REAL'), int(v['n_fake']), float(v['score'])
 
-def _write_png(path: Path, rgb: np.ndarray):
-    ok, enc = cv2.imencode('.png', cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    if not ok: raise OSError(f"cannot write {path}")
-    write_atomic(path, enc.tobytes())
-
 def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, save_mri_dir=None) -> dict:
     "Verdict, score (mean P(fake)), faces (frame, face, box, crop_box, prob) and the rule used for one video; status says why not."
     path, t0 = Path(path), time.perf_counter()
@@ -82,8 +78,6 @@ def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, sa
                frames_read=0, frames_failed=0, method=meta['method'],
                thresholds={'threshold': float(v['threshold']), 'fraction': float(v['fraction'])},
                faces=[], seconds={})
-    if not path.is_file(): return dict(res, status='missing', reason='file not found')
-    if path.stat().st_size == 0: return dict(res, status='unreadable', reason='empty file (0 bytes)')
     st, faces, crops, probs, t_cls = {}, [], [], [], 0.0
     dev = next(model.parameters()).device
     def flush():
@@ -94,23 +88,22 @@ def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, sa
         for k, (f, pr) in enumerate(zip(faces[len(probs):], p)):
             f['prob'] = round(float(pr), 6)   # the verdict uses the probabilities as reported
             if save_mri_dir is not None:
-                out = Path(save_mri_dir) / f"{f['frame']}_{f['face']}.png"; _write_png(out, mris[k]); f['mri'] = str(out)
+                out = Path(save_mri_dir) / f"{f['frame']}_{f['face']}.png"; write_rgb(out, mris[k]); f['mri'] = str(out)
             probs.append(f['prob'])
         crops.clear()
-    for i, frame, fcs in iter_video_faces(path, params, mtcnn, st):
-        for k, fc in enumerate(fcs):
-            faces.append(dict(frame=int(i), face=k, box=[round(float(x), 1) for x in fc['box']],
-                              crop_box=[int(x) for x in fc['crop_box']], prob=None))
-            crops.append(np.ascontiguousarray(fc['crop']))   # a copy: the frame is not kept
-        if len(crops) >= int(params['face_batch_size']): flush()
-    if crops: flush()
+    try:
+        for i, frame, fcs in iter_video_faces(path, params, mtcnn, st):
+            for k, fc in enumerate(fcs):
+                faces.append(dict(frame=int(i), face=k, box=[round(float(x), 1) for x in fc['box']],
+                                  crop_box=[int(x) for x in fc['crop_box']], prob=None))
+                crops.append(np.ascontiguousarray(fc['crop']))   # a copy: the frame is not kept
+            if len(crops) >= int(params['face_batch_size']): flush()
+        if crops: flush()
+    except VideoError as e:
+        return dict(res, frames_read=st.get('read', 0), frames_failed=st.get('failed', 0), status=e.status, reason=e.reason)
     res.update(frames_read=st.get('read', 0), frames_failed=st.get('failed', 0), faces=faces, n_faces=len(faces),
                seconds={'decode': round(st.get('decode_s', 0.0), 3), 'detect': round(st.get('detect_s', 0.0), 3),
                         'classify': round(t_cls, 3), 'total': round(time.perf_counter() - t0, 3)})
-    if not st.get('opened'):
-        return dict(res, status='unreadable', reason='OpenCV cannot open it (not a video, truncated or unsupported codec)')
-    if st['read'] == 0:
-        return dict(res, status='unreadable', reason=f"opened but none of its frames could be decoded ({st['failed']} failed)")
     if not faces: return dict(res, status='no_faces', reason=f"MTCNN found no face in {st['read']} frames read")
     verdict, n_fake, score = _verdict(probs, res['thresholds']['threshold'], res['thresholds']['fraction'])
     reason = f"{st['failed']} wanted frames failed to decode" if st['failed'] else ''

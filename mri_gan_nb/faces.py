@@ -5,7 +5,7 @@ resolution, and a run manifest that keeps every video, including those without a
 
 # %% ../nbs/04_faces.ipynb #3a02e1b9
 from __future__ import annotations
-import functools, json, os, shutil, time
+import csv, functools, hashlib, json, os, shutil, time
 from pathlib import Path
 
 import cv2
@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .config import get_device, params_from, write_atomic
+from .config import get_device, params_from
+from .video import VideoError, iter_frames, partial_dir, publish_dir, write_atomic, write_rgb
+from .augment import augment_frame
 
 # %% auto #0
-__all__ = ['FACE_DEFAULTS', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'iter_frames', 'get_mtcnn', 'detect_faces',
-           'box_iou', 'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_faces']
+__all__ = ['FACE_DEFAULTS', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'get_mtcnn', 'detect_faces', 'box_iou',
+           'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_faces']
 
 # %% ../nbs/04_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
@@ -60,37 +62,6 @@ def write_face_video(path, n_frames=31, size=(320, 240), fps=30, kind='face', gr
         vw.write(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if gray else bgr)
     vw.release()
     return Path(path)
-
-# %% ../nbs/04_faces.ipynb #f3536880
-def iter_frames(path, every: int = 10, stats: dict | None = None):
-    "Yield (true frame index, RGB frame) for frames 0, every, 2·every, …; fill `stats` with read/failed counts."
-    stats = {} if stats is None else stats
-    stats.update(read=0, failed=0, lost=0, total=0, opened=False)
-    cap = cv2.VideoCapture(str(path))
-    try:
-        if not cap.isOpened(): return
-        stats['opened'] = True
-        n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        idx = 0
-        while True:
-            wanted = idx % every == 0
-            if not cap.grab():
-                if n <= 0 or idx >= n: break
-                stats['lost'] += 1; stats['failed'] += wanted
-            elif wanted:
-                ok, frame = cap.retrieve()
-                if not ok or frame is None or frame.size == 0:
-                    stats['lost'] += 1; stats['failed'] += 1
-                else:
-                    stats['read'] += 1
-                    if frame.ndim == 2 or frame.shape[2] == 1: frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB)
-                    elif frame.shape[2] == 4: frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2RGB)
-                    else: frame = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
-                    yield idx, frame
-            idx += 1
-            stats['total'] = idx
-    finally:
-        cap.release()
 
 # %% ../nbs/04_faces.ipynb #5b210fa3
 @functools.lru_cache(maxsize=4)
@@ -144,8 +115,9 @@ def face_crops(frame: np.ndarray, det: dict, margin: float) -> list[dict]:
         out.append(dict(box=b, crop_box=cb, prob=float(p), landmarks=l, crop=frame[cb[1]:cb[3], cb[0]:cb[2]]))
     return out
 
-def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None):
-    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`; fill `stats`."
+# %% ../nbs/04_faces.ipynb #efaa2a8f
+def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None, transform=None):
+    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`, each frame first passed through `transform(frame, index)` when given; fill `stats`."
     stats = {} if stats is None else stats
     stats.update(decode_s=0.0, detect_s=0.0)
     every, bs = int(params['frame_every']), int(params['face_batch_size'])
@@ -156,7 +128,8 @@ def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None):
         stats['detect_s'] += time.perf_counter() - t
         for (i, f), d in zip(batch, dets): yield i, f, face_crops(f, d, margin)
     size, batch, t = None, [], time.perf_counter()
-    for i, f in iter_frames(path, every, stats):
+    for i, f in iter_frames(path, every, stats=stats):
+        if transform is not None: f = transform(f, i)
         stats['decode_s'] += time.perf_counter() - t
         if size is None: size = f.shape[:2]
         if f.shape[:2] != size: stats['failed'] += 1   # a stray frame of another size
@@ -177,52 +150,50 @@ def _safe_dir(root: Path, video_id: str) -> Path:
         raise ValueError(f"video id {video_id!r} must be a relative path without '..'")
     return root.joinpath(*parts)
 
-def _fresh_dir(final: Path) -> Path:
-    tmp = final.parent / f'.{final.name}.partial'
-    if tmp.exists(): shutil.rmtree(tmp)  # left by an interrupted run: our own output
-    tmp.mkdir(parents=True)
-    return tmp
+def _boxes_sig(record: dict | None) -> str | None:
+    "Fingerprint of the boxes a fake is cut at: its original's frame size and crop boxes per frame (None without an original)."
+    if record is None: return None
+    key = json.dumps([record['frame_size'], [[f['frame'], f['crop_boxes']] for f in record['frames']]])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
-def _publish(tmp: Path, final: Path):
-    if final.exists(): shutil.rmtree(final)  # an unfinished folder of ours (no faces.json)
-    tmp.rename(final)
-
-def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None = None) -> tuple[dict, dict | None]:
-    "Crop every face of every `frame_every`-th frame of `row['path']`; return (manifest row, faces.json record or None)."
+def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None = None,
+                  augment: dict | None = None) -> tuple[dict, dict | None]:
+    "Crop every face of every `frame_every`-th frame of `row['path']` (augmented by `augment` = {seed, ops} when given); return (manifest row, faces.json record or None)."
     t0, out_dir, path = time.time(), Path(out_dir), Path(row['path'])
     res = dict(frames_read=0, frames_failed=0, faces=0, crops=0, faces_per_frame='{}', aligned=0)
-    if not path.is_file(): return _status(row, 'missing', f'file not found: {path}', **res), None
-    if path.stat().st_size == 0: return _status(row, 'unreadable', f'empty file (0 bytes): {path}', **res), None
-    final = _safe_dir(out_dir, row['video']); tmp = _fresh_dir(final)
+    transform = None
+    if augment:
+        ops, seed = augment['ops'], int(augment['seed'])
+        transform = lambda f, i: augment_frame(f, ops, i, seed)
+    final = _safe_dir(out_dir, row['video']); tmp = partial_dir(final)
     al_final = _safe_dir(out_dir / 'aligned', row['video']) if original else None
-    al_tmp = _fresh_dir(al_final) if original else None
+    al_tmp = partial_dir(al_final) if original else None
     al_boxes = {f['frame']: f['crop_boxes'] for f in original['frames']} if original else {}
     al_crops, al_reason = [], ''
     frames_rec, crops, st, size = [], [], {}, None
-    for i, f, faces in iter_video_faces(path, params, mtcnn, st):
-        h, w = f.shape[:2]
-        if size is None: size = [w, h]
-        rec = dict(frame=i, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
-        for k, fc in enumerate(faces):
-            name = f'{i}_{k}.png'
-            cv2.imwrite(str(tmp / name), cv2.cvtColor(fc['crop'], cv2.COLOR_RGB2BGR))
-            rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
-            rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
-            rec['crops'].append(name); crops.append(name)
-        frames_rec.append(rec)
-        if original and i in al_boxes:
-            if [w, h] != list(original['frame_size']):
-                al_reason = f"frame size {w}x{h} differs from the original's {original['frame_size']}"; continue
-            for k, cb in enumerate(al_boxes[i]):
+    try:
+        for i, f, faces in iter_video_faces(path, params, mtcnn, st, transform):
+            h, w = f.shape[:2]
+            if size is None: size = [w, h]
+            rec = dict(frame=i, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
+            for k, fc in enumerate(faces):
                 name = f'{i}_{k}.png'
-                cv2.imwrite(str(al_tmp / name), cv2.cvtColor(f[cb[1]:cb[3], cb[0]:cb[2]], cv2.COLOR_RGB2BGR))
-                al_crops.append(name)
-    res.update(frames_read=st['read'], frames_failed=st['failed'])
-    if not st['opened'] or st['read'] == 0:
+                write_rgb(tmp / name, fc['crop'])
+                rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
+                rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
+                rec['crops'].append(name); crops.append(name)
+            frames_rec.append(rec)
+            if original and i in al_boxes:
+                if [w, h] != list(original['frame_size']):
+                    al_reason = f"frame size {w}x{h} differs from the original's {original['frame_size']}"; continue
+                for k, cb in enumerate(al_boxes[i]):
+                    name = f'{i}_{k}.png'
+                    write_rgb(al_tmp / name, f[cb[1]:cb[3], cb[0]:cb[2]])
+                    al_crops.append(name)
+    except VideoError as e:
         shutil.rmtree(tmp); al_tmp and shutil.rmtree(al_tmp)
-        why = 'OpenCV cannot open it (not a video, truncated or unsupported codec)' if not st['opened'] \
-            else f"opened but none of its frames could be decoded ({st['failed']} failed)"
-        return _status(row, 'unreadable', f'{why}: {path}', **res), None
+        return _status(row, e.status, str(e), **dict(res, frames_read=st.get('read', 0), frames_failed=st.get('failed', 0))), None
+    res.update(frames_read=st['read'], frames_failed=st['failed'])
     per_frame = {r['frame']: len(r['crops']) for r in frames_rec}
     res.update(faces=len(crops), crops=len(crops), faces_per_frame=json.dumps(per_frame), aligned=len(al_crops))
     status, reason = ('ok', '') if crops else ('no_faces', f"MTCNN found no face in {st['read']} frames read")
@@ -230,39 +201,46 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
     if al_reason: reason = '; '.join(filter(None, [reason, f'no aligned crops: {al_reason}']))
     out = _status(row, status, reason, **res, seconds=round(time.time() - t0, 3))
     record = dict(video=row['video'], path=str(path), frame_size=size, frames=frames_rec, crops=crops,
-                  params={k: params[k] for k in _RESULT_KEYS}, input=_file_sig(path),
-                  aligned=dict(original_video=original['video'], crops=al_crops) if original else None,
+                  params={k: params[k] for k in _RESULT_KEYS}, input=_file_sig(path), augment=augment or None,
+                  aligned=dict(original_video=original['video'], crops=al_crops, original_sig=_boxes_sig(original)) if original else None,
                   summary={k: out[k] for k in ('status', 'reason', *res)})
-    if original: _publish(al_tmp, al_final)
+    if original: publish_dir(al_tmp, al_final)
     write_atomic(tmp / 'faces.json', json.dumps(record, indent=1))
-    _publish(tmp, final)
+    publish_dir(tmp, final)
     return out, record
 
 # %% ../nbs/04_faces.ipynb #b70cb12b
 MANIFEST_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason',
                     'frames_read', 'frames_failed', 'faces', 'crops', 'faces_per_frame', 'aligned', 'seconds']
+_TEXT_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason', 'faces_per_frame']
 
 def _file_sig(path) -> list:
     "Size and modification time of a file: enough to notice that an input video was rewritten."
     st = Path(path).stat(); return [st.st_size, st.st_mtime_ns]
 
-def _load_record(final: Path, params: dict, path=None):
+def _load_record(final: Path, params: dict, path=None, augment: dict | None = None):
     f = final / 'faces.json'
     if not f.is_file(): return None
     try: rec = json.loads(f.read_text())
     except (OSError, ValueError): return None
     want = {k: list(v) if isinstance(v, tuple) else v for k, v in ((k, params[k]) for k in _RESULT_KEYS)}
     if path is not None and Path(path).is_file() and rec.get('input') != _file_sig(path): return None   # the video was rewritten
+    if path is not None and rec.get('augment') != (augment or None): return None                       # planned otherwise
     return rec if rec.get('params') == want else None
 
+def _group_order(videos: list, originals: list) -> list:
+    "Row positions ordered group by group: each original right before the fakes made from it."
+    group = [o or v for v, o in zip(videos, originals)]
+    return sorted(range(len(videos)), key=lambda i: (group[i], originals[i] != '', i))
+
 def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool = False, progress: bool = True) -> pd.DataFrame:
-    "Crop the faces of every video of `videos` into `out_dir`; write and return the manifest (one row per video)."
+    "Crop the faces of every video of `videos` into `out_dir` (a planned video's frames augmented as read); write and return the manifest (one row per video)."
     params, out_dir = face_params(cfg_or_params), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     df = videos.copy()
-    for c, d in dict(label='', original='', split='', source='', status='ok', reason='').items():
+    for c, d in dict(label='', original='', split='', source='', status='ok', reason='', augment='').items():
         if c not in df.columns: df[c] = d
-    df = df.fillna({c: '' for c in ('label', 'original', 'split', 'source', 'reason')})
+    df = df.fillna({c: '' for c in ('label', 'original', 'split', 'source', 'reason', 'augment')})
     by_path = {str(Path(p).resolve()): v for p, v in zip(df['path'], df['video'])}
     by_id = set(df['video'])
     def orig_id(o, path):  # a video id, a path, or a path relative to the fake's folder (DFDC metadata)
@@ -270,33 +248,43 @@ def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool
         if o in by_id: return o
         return by_path.get(str(Path(o).resolve())) or by_path.get(str((Path(path).parent / o).resolve()))
     df['original_video'] = [orig_id(str(o), p) for o, p in zip(df['original'], df['path'])]
-    originals = set(df['original_video']) - {'', None}
-    order = sorted(range(len(df)), key=lambda i: 0 if df['video'].iat[i] in originals else 1)
-    records, redone, rows, mtcnn = {}, set(), [], None
-    for i in tqdm(order, desc='faces', disable=not progress):
-        row = {c: df[c].iat[i] for c in ('video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason')}
-        row['path'] = str(row['path'])
-        base = dict(frames_read=0, frames_failed=0, faces=0, crops=0, faces_per_frame='{}', aligned=0, seconds=0.0)
-        if row['status'] != 'ok': rows.append(dict(row, **base)); continue
-        ov, reason = row['original_video'], ''
-        if ov is None: ov, reason = '', f"original {row['original']} is not in the video table: no aligned crops"
-        row['original_video'] = ov
-        try:
-            final = _safe_dir(out_dir, row['video'])
-            rec = None if (force or ov in redone) else _load_record(final, params, row['path'])
-            if rec is not None:
-                records[row['video']] = rec; rows.append({**row, **base, **rec['summary']}); continue
-            orig = records.get(ov) if ov else None
-            if ov and orig is None: orig = _load_record(_safe_dir(out_dir, ov), params)
-            if orig is not None and orig['summary']['status'] != 'ok': orig = None
-            if mtcnn is None: mtcnn = get_mtcnn(params['mtcnn_thresholds'], params['device'])
-            out, rec = extract_video(row, out_dir, params, mtcnn, orig)
-            if ov and orig is None and not reason: reason = f'original {ov} gave no faces (or could not be read): no aligned crops'
-            if rec is not None: records[row['video']] = rec; redone.add(row['video'])
-        except Exception as e:  # one bad video never stops the run
-            out = dict(row, **base, status='error', reason=f'{type(e).__name__}: {e}')
-        if reason: out['reason'] = '; '.join(filter(None, [out['reason'], reason]))
-        rows.append(dict(base, **out))
-    man = pd.DataFrame(rows, columns=MANIFEST_COLUMNS).set_index('video').loc[list(df['video'])].reset_index()
+    del by_path, by_id
+    order = _group_order(list(df['video']), [o or '' for o in df['original_video']])
+    held, mtcnn = (None, None), None      # (original id, its record): the one record kept from video to video
+    part = out_dir / '.manifest.partial.csv'   # left by an interrupted run: rewritten
+    with open(part, 'w', newline='') as fh:
+        writer = csv.DictWriter(fh, MANIFEST_COLUMNS, extrasaction='ignore'); writer.writeheader()
+        for i in tqdm(order, desc='faces', disable=not progress):
+            row = {c: df[c].iat[i] for c in ('video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason')}
+            row['path'] = str(row['path'])
+            base = dict(frames_read=0, frames_failed=0, faces=0, crops=0, faces_per_frame='{}', aligned=0, seconds=0.0)
+            ov, reason = row['original_video'], ''
+            if row['status'] == 'missing_original':    # no original to pair with, but the fake itself trains the detectors
+                ov, reason = '', f"original missing ({row['reason'] or 'not found'}): own crops only, no aligned crops, no MRI-DF pairs"
+                row.update(status='ok', reason='')
+            if row['status'] != 'ok': writer.writerow(dict(row, **base)); continue
+            if ov is None: ov, reason = '', f"original {row['original']} is not in the video table: no aligned crops"
+            row['original_video'] = ov
+            aug = json.loads(df['augment'].iat[i]) if df['augment'].iat[i] else None
+            try:
+                orig = None
+                if ov:
+                    if held[0] != ov: held = (ov, _load_record(_safe_dir(out_dir, ov), params))
+                    orig = held[1] if held[1] is not None and held[1]['summary']['status'] == 'ok' else None
+                rec = None if force else _load_record(_safe_dir(out_dir, row['video']), params, row['path'], aug)
+                if rec is not None and (rec.get('aligned') or {}).get('original_sig') != _boxes_sig(orig): rec = None
+                if rec is not None: out = {**row, **base, **rec['summary']}
+                else:
+                    if mtcnn is None: mtcnn = get_mtcnn(params['mtcnn_thresholds'], params['device'])
+                    out, rec = extract_video(row, out_dir, params, mtcnn, orig, aug)
+                if ov and orig is None and not reason: reason = f'original {ov} gave no faces (or could not be read): no aligned crops'
+                if not ov: held = (row['video'], rec)
+            except Exception as e:  # one bad video never stops the run
+                out = dict(row, **base, status='error', reason=f'{type(e).__name__}: {e}')
+            if reason: out['reason'] = '; '.join(filter(None, [out['reason'], reason]))
+            writer.writerow(dict(base, **out))
+    man = pd.read_csv(part, keep_default_na=False, dtype={c: str for c in _TEXT_COLUMNS})
+    man = man.set_index('video').loc[list(df['video'])].reset_index()
     write_atomic(out_dir / 'manifest.csv', man.to_csv(index=False))
+    part.unlink()
     return man

@@ -4,7 +4,8 @@
 
 # %% ../nbs/05_mri.ipynb #09862d8f
 from __future__ import annotations
-import hashlib, json, tempfile
+import csv, hashlib, json, os, tempfile
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,12 +16,13 @@ import torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
 
-from .config import params_from, save_figure, write_atomic
+from .config import params_from, save_figure
+from .video import read_rgb, write_atomic, write_rgb
 
 # %% auto #0
 __all__ = ['MRI_DEFAULTS', 'INDEX_COLUMNS', 'resize_face', 'mri_reference', 'gaussian_kernel1d', 'symmetric_index',
-           'pad_symmetric', 'gaussian_blur', 'ssim_map', 'mri_torch', 'read_rgb', 'write_rgb', 'mri_to_uint8',
-           'write_mri', 'mri_params', 'match_pairs', 'select_videos', 'build_mri_df', 'mri_counts', 'plot_mri_samples']
+           'pad_symmetric', 'gaussian_blur', 'ssim_map', 'mri_torch', 'mri_to_uint8', 'write_mri', 'mri_params',
+           'match_pairs', 'select_videos', 'build_mri_df', 'mri_counts', 'plot_mri_samples']
 
 # %% ../nbs/05_mri.ipynb #841854a3
 def resize_face(img: np.ndarray, size: int = 256) -> np.ndarray:
@@ -123,21 +125,6 @@ def mri_torch(real: torch.Tensor, fake: torch.Tensor, data_range: float = 255.0,
     return torch.cat(out) if out else torch.empty(real.shape, dtype=torch.float32, device=real.device)
 
 # %% ../nbs/05_mri.ipynb #ba92547b
-def read_rgb(path) -> np.ndarray:
-    "Read an image file as HxWx3 uint8 RGB, or raise a clear error naming the file."
-    p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"image {p} does not exist; give the path of a PNG/JPEG face image")
-    img = cv2.imread(str(p), cv2.IMREAD_COLOR)
-    if img is None: raise ValueError(f"image {p} could not be read as an image (corrupt or not an image file)")
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-
-def write_rgb(path, rgb: np.ndarray) -> Path:
-    "Write an HxWx3 uint8 RGB image to `path` through a temporary file, so an interrupted write leaves nothing half-written."
-    p = Path(path)
-    ok, enc = cv2.imencode(p.suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    if not ok: raise OSError(f"could not write {p}")
-    return write_atomic(p, enc.tobytes())
-
 def mri_to_uint8(mri: np.ndarray) -> np.ndarray:
     "An MRI in [0, 1] as a uint8 image: round(255·mri)."
     return np.rint(np.clip(mri, 0, 1) * 255).astype(np.uint8)
@@ -261,50 +248,62 @@ def _inputs_sig(r: dict, faces_dir: Path) -> list:
             [faces_dir / v / 'faces.json' for v in (r['video'], r.get('original_video')) if v]
     return [hashlib.sha256(f.read_bytes()).hexdigest()[:16] if f.is_file() else None for f in files]
 
+def _orphan_fakes(videos: pd.DataFrame, params: dict) -> list[dict]:
+    "skipped.csv rows for the fakes MRI-DF cannot pair because their original is missing."
+    v = videos[(videos.status == 'missing_original') & (videos.label == 'FAKE')]
+    src = ['dfdc'] + (['celeb_df'] if params['mri_use_celeb_df'] else [])
+    v = v[v.source.isin(src) & (v.split.isin(['train', '']) | (v.source != 'dfdc'))] if 'split' in v else v[v.source.isin(src)]
+    return [dict(video=x, reason=f"original missing: no MRI-DF pairs (still cropped for the detectors); {why}", dropped=0)
+            for x, why in zip(v.video, v.reason)]
+
 def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=None, seed: int = 0,
                  force: bool = False, progress: bool = True) -> pd.DataFrame:
-    "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`; write and return index.csv."
+    "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`; write index.csv (streamed), counts.csv, skipped.csv; return the counts (source, label, split, images)."
     from tqdm.auto import tqdm
     params, faces_dir, out_dir = mri_params(cfg_or_params), Path(faces_dir), Path(out_dir)
     size = int(params['mri_size'])
     sel = select_videos(videos_table, params, seed)
-    manifest = pd.read_csv(faces_dir / 'manifest.csv', dtype=str, keep_default_na=False) if (faces_dir / 'manifest.csv').is_file() else None
-    sel['original_video'] = _original_ids(sel, manifest)
+    manifest = pd.read_csv(faces_dir / 'manifest.csv', dtype=str, keep_default_na=False,
+                           usecols=lambda c: c in ('video', 'status', 'original_video')) if (faces_dir / 'manifest.csv').is_file() else None
+    if len(sel): sel['original_video'] = _original_ids(sel, manifest)
+    sel = sel.sort_values(['source', 'video'], kind='stable') if len(sel) else sel.assign(original_video='')
     face_status = dict(zip(manifest.video, manifest.status)) if manifest is not None else {}
+    del manifest
     out_dir.mkdir(parents=True, exist_ok=True)
     black = out_dir / 'mri' / 'black.png'
     if not black.is_file(): write_rgb(black, np.zeros((size, size, 3), np.uint8))
     stamp = {k: params[k] for k in ('mri_size', 'mri_min_iou')}
-    rows, skipped, records = [], [], {}
-    for r in tqdm(sel.to_dict('records'), desc='MRI-DF', disable=not progress):
-        marker = out_dir / 'done' / Path(r['video']).parent / f"{Path(r['video']).name}.json"
-        vstamp = {**stamp, 'inputs': _inputs_sig(r, faces_dir)}
-        if not force and marker.is_file():
-            try: m = json.loads(marker.read_text())
-            except (OSError, ValueError): m = None
-            if m and m.get('params') == vstamp:
-                rows += [dict(x, split=r['split']) for x in m['rows']]
-                if m['skipped']: skipped.append(dict(video=r['video'], reason=m['skipped'], dropped=m['dropped']))
-                continue
-        if r['source'] not in ('ffhq', 'fdf') and face_status.get(r['video'], 'ok') != 'ok':
-            why = f"face-crops status {face_status[r['video']]}"
-            new, dropped = [], 0
-        else:
-            try: new, why, dropped = _video_rows(r, faces_dir, out_dir, params, records)
-            except (OSError, ValueError) as e: new, why, dropped = [], f'{type(e).__name__}: {e}', 0
-        write_atomic(marker, json.dumps(dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped)))
-        rows += new
-        if why or dropped: skipped.append(dict(video=r['video'], reason=why or 'some pairs dropped', dropped=dropped))
-    index = pd.DataFrame(rows, columns=INDEX_COLUMNS)
-    index['label'] = pd.Categorical(index.label, ['fake', 'real'])
-    index = index.sort_values(['source', 'video', 'frame', 'face']).reset_index(drop=True)
-    index['label'] = index.label.astype(str)
-    for name, df in (('index.csv', index), ('counts.csv', mri_counts(index)), ('skipped.csv', pd.DataFrame(skipped, columns=['video', 'reason', 'dropped']))):
-        write_atomic(out_dir / name, df.to_csv(index=False))
-    return index
+    skipped, counts = _orphan_fakes(videos_table, params), Counter()
+    part = out_dir / '.index.partial.csv'   # left by an interrupted run: rewritten
+    with open(part, 'w', newline='') as fh:
+        writer = csv.DictWriter(fh, INDEX_COLUMNS, lineterminator='\n'); writer.writeheader()
+        for r in tqdm(sel.to_dict('records'), desc='MRI-DF', disable=not progress):
+            marker = out_dir / 'done' / Path(r['video']).parent / f"{Path(r['video']).name}.json"
+            vstamp = {**stamp, 'inputs': _inputs_sig(r, faces_dir)}
+            m = None
+            if not force and marker.is_file():
+                try: m = json.loads(marker.read_text())
+                except (OSError, ValueError): m = None
+            if m and m.get('params') == vstamp: new, why, dropped = m['rows'], m['skipped'], m['dropped']
+            else:
+                if r['source'] not in ('ffhq', 'fdf') and face_status.get(r['video'], 'ok') != 'ok':
+                    new, why, dropped = [], f"face-crops status {face_status[r['video']]}", 0
+                else:
+                    try: new, why, dropped = _video_rows(r, faces_dir, out_dir, params, {})
+                    except (OSError, ValueError) as e: new, why, dropped = [], f'{type(e).__name__}: {e}', 0
+                write_atomic(marker, json.dumps(dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped)))
+            for x in sorted(new, key=lambda x: (x['frame'], x['face'])):
+                x = dict(x, split=r['split']); writer.writerow(x); counts[(x['source'], x['label'], x['split'])] += 1
+            if why or dropped: skipped.append(dict(video=r['video'], reason=why or 'some pairs dropped', dropped=dropped))
+    os.replace(part, out_dir / 'index.csv')
+    counts = pd.DataFrame([(*k, n) for k, n in sorted(counts.items())], columns=['source', 'label', 'split', 'images'])
+    write_atomic(out_dir / 'counts.csv', counts.to_csv(index=False))
+    write_atomic(out_dir / 'skipped.csv', pd.DataFrame(skipped, columns=['video', 'reason', 'dropped']).to_csv(index=False))
+    return counts
 
+# %% ../nbs/05_mri.ipynb #180110b1
 def mri_counts(index: pd.DataFrame) -> pd.DataFrame:
-    "Images of MRI-DF per source × label × split."
+    "Images of MRI-DF per source × label × split (what `build_mri_df` returns and writes to counts.csv)."
     return index.groupby(['source', 'label', 'split']).size().rename('images').reset_index()
 
 # %% ../nbs/05_mri.ipynb #1ca407bb

@@ -11,14 +11,14 @@ import cv2
 import numpy as np
 
 from .config import load_settings, save_figure
+from .video import read_frames, write_rgb, write_video
 from .data import (SYNTHETIC_LAYOUT, METADATA, LABELS, CELEB_REAL, CELEB_FAKE, CELEB_YOUTUBE,
                              CELEB_TEST_LIST)
 
 # %% auto #0
 __all__ = ['SKIN_TONES', 'HAIR', 'IRIS', 'PATCH_SCALE', 'PATCH_X', 'PATCH_Y', 'BLINKS', 'MOUTHS', 'FORMAT', 'SYNTH_KEYS',
            'SWAP_MASKS', 'make_person', 'render_person', 'make_motion', 'make_background', 'make_object',
-           'render_frames', 'swap_patches', 'render_swap', 'write_mp4', 'read_mp4', 'plan_mini_dfdc', 'make_mini_dfdc',
-           'plot_synthetic_samples']
+           'render_frames', 'swap_patches', 'render_swap', 'plan_mini_dfdc', 'make_mini_dfdc', 'plot_synthetic_samples']
 
 # %% ../nbs/02_synthetic.ipynb #30ebe231
 SKIN_TONES = np.array([(255, 224, 196), (241, 194, 167), (224, 172, 138), (198, 134, 96), (161, 102, 66),
@@ -226,28 +226,6 @@ def render_swap(orig: np.ndarray, swap_rgb: np.ndarray, mask: np.ndarray, M: np.
         fake[i] = (orig[i] * (1 - m) + warp(swap_rgb[v[i]]) * 255 * m).round().clip(0, 255)
     return fake, masks
 
-# %% ../nbs/02_synthetic.ipynb #926a165e
-def write_mp4(path, frames: np.ndarray, fps: int):
-    "Write RGB uint8 `frames` (n, h, w, 3) to the MP4 file `path` at `fps`."
-    H, W = frames.shape[1:3]
-    vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'mp4v'), fps, (W, H))
-    if not vw.isOpened(): raise RuntimeError(f"OpenCV cannot write {path} (mp4v): is FFmpeg support missing from cv2?")
-    for f in frames: vw.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
-    vw.release()
-
-def read_mp4(path, frames=None) -> np.ndarray:
-    "Decoded RGB frames (n, h, w, 3) of the video `path` (only the indexes in `frames` when given)."
-    cap = cv2.VideoCapture(str(path)); out, i = [], 0
-    if not cap.isOpened(): raise FileNotFoundError(f"cannot open video {path}")
-    want = None if frames is None else set(frames)
-    while True:
-        ok, f = cap.read()
-        if not ok: break
-        if want is None or i in want: out.append(cv2.cvtColor(f, cv2.COLOR_BGR2RGB))
-        i += 1
-    cap.release()
-    return np.stack(out)
-
 # %% ../nbs/02_synthetic.ipynb #0182b6e6
 FORMAT = 2   # bumped when the same settings make other data (2: people per split)
 SYNTH_KEYS = ('synth_size', 'synth_frames', 'synth_fps', 'synth_train_parts', 'synth_originals_per_part',
@@ -355,7 +333,7 @@ def _build(root: Path, cfg, seed: int) -> dict:
         items = [(grp['path'], 'REAL', '', orig, None, '')] + [
             (f['path'], 'FAKE', grp['path'], fr, mk, f['donor']) for f, (fr, mk) in zip(grp['fakes'], fakes)]
         for path, label, original, frames, masks, donor in items:
-            (root / path).parent.mkdir(parents=True, exist_ok=True); write_mp4(root / path, frames, fps)
+            (root / path).parent.mkdir(parents=True, exist_ok=True); write_video(root / path, frames, fps)
             mpath = ''
             if masks is not None:
                 mpath = f'{SWAP_MASKS}/{Path(path).with_suffix(".npz").as_posix()}'
@@ -380,7 +358,7 @@ def _build(root: Path, cfg, seed: int) -> dict:
         (root / SYNTHETIC_LAYOUT['ffhq']).mkdir(parents=True, exist_ok=True)
         for i in range(s['synth_ffhq_images']):
             rel = f"{SYNTHETIC_LAYOUT['ffhq']}/{i:05d}.png"
-            cv2.imwrite(str(root / rel), cv2.cvtColor(_ffhq_image(np.random.default_rng([seed, 2, i])), cv2.COLOR_RGB2BGR)); ffhq.append(rel)
+            write_rgb(root / rel, _ffhq_image(np.random.default_rng([seed, 2, i]))); ffhq.append(rel)
     counts = dict(n_videos=len(videos), n_real=sum(v['label'] == 'REAL' for v in videos), n_fake=sum(v['label'] == 'FAKE' for v in videos),
                   n_two_face=sum(v['kind'] == 'two_faces' for v in videos), n_no_face=sum(v['kind'] == 'no_face' for v in videos),
                   n_ffhq_images=len(ffhq), n_people=len(people))
@@ -422,7 +400,7 @@ def plot_synthetic_samples(root, out_png, n: int = 4):
     fig, axs = plt.subplots(len(fakes), 4, figsize=(12, 2.4 * len(fakes)), squeeze=False)
     for row, v in zip(axs, fakes):
         i = v['frames'] // 2
-        o, f = read_mp4(root / v['original'], [i])[0], read_mp4(root / v['path'], [i])[0]
+        o, f = read_frames(root / v['original'], [i])[0], read_frames(root / v['path'], [i])[0]
         mk = np.load(root / v['swap_mask'])['mask'][i]
         for ax, img, title in zip(row, (o, f, np.abs(f.astype(int) - o).sum(-1), mk),
                                   ('original', f"fake ({v['dataset']}, {v['kind']})", '|fake − original|', 'swap mask')):
