@@ -80,6 +80,8 @@ PROFILE_KEYS = {
     'verdict_fractions': ('floats', 'grid of FAKE_FRACTION'),
     # -- study runner
     'cell_timeout': ('int', 'seconds one cell of a study stage may run before papermill stops it (0 = no limit)'),
+    # -- multi-GPU training (DDP)
+    'gpus': ('int', 'training processes of MRI-GAN and the detectors, one per GPU, under torchrun when more than 1 (0 = every visible CUDA GPU; 1 = one process)'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 
