@@ -65,11 +65,18 @@ def barrier():
     if world_size() > 1: dist.barrier()
 
 # %% ../nbs/06a_distributed.ipynb #9badf17e
+class _SumOverRanks(torch.autograd.Function):
+    "Sum over the processes; its gradient is the sum of the processes' gradients (each rank's loss is the global one)."
+    @staticmethod
+    def forward(ctx, t):
+        t = t.clone(memory_format=torch.contiguous_format); dist.all_reduce(t); return t
+    @staticmethod
+    def backward(ctx, g):
+        g = g.clone(memory_format=torch.contiguous_format); dist.all_reduce(g); return g
+
 def all_reduce_sum(t: torch.Tensor) -> torch.Tensor:
     "`t` summed over the processes, differentiable (gradients summed back); `t` itself in one process."
-    if world_size() <= 1: return t
-    from torch.distributed.nn.functional import all_reduce
-    return all_reduce(t, op=dist.ReduceOp.SUM)
+    return t if world_size() <= 1 else _SumOverRanks.apply(t)
 
 def global_mean(t: torch.Tensor) -> torch.Tensor:
     "Mean of every element of `t` over all processes (differentiable): the loss of the global batch."
