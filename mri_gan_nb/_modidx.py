@@ -340,6 +340,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'mri_gan_nb.study.run_study': ('study.html#run_study', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study.stale_report': ('study.html#stale_report', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study.study_stages': ('study.html#study_stages', 'mri_gan_nb/study.py'),
+                                  'mri_gan_nb.study.trains_side_by_side': ('study.html#trains_side_by_side', 'mri_gan_nb/study.py'),
                                   'mri_gan_nb.study.write_figures_readme': ('study.html#write_figures_readme', 'mri_gan_nb/study.py')},
             'mri_gan_nb.synthetic': { 'mri_gan_nb.synthetic._base': ('synthetic.html#_base', 'mri_gan_nb/synthetic.py'),
                                       'mri_gan_nb.synthetic._build': ('synthetic.html#_build', 'mri_gan_nb/synthetic.py'),
