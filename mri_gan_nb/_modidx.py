@@ -287,6 +287,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'mri_gan_nb.mri._sum_diff': ('mri.html#_sum_diff', 'mri_gan_nb/mri.py'),
                                 'mri_gan_nb.mri._video_rows': ('mri.html#_video_rows', 'mri_gan_nb/mri.py'),
                                 'mri_gan_nb.mri._window_moments': ('mri.html#_window_moments', 'mri_gan_nb/mri.py'),
+                                'mri_gan_nb.mri._workspace': ('mri.html#_workspace', 'mri_gan_nb/mri.py'),
                                 'mri_gan_nb.mri.build_mri_df': ('mri.html#build_mri_df', 'mri_gan_nb/mri.py'),
                                 'mri_gan_nb.mri.gaussian_blur': ('mri.html#gaussian_blur', 'mri_gan_nb/mri.py'),
                                 'mri_gan_nb.mri.gaussian_kernel1d': ('mri.html#gaussian_kernel1d', 'mri_gan_nb/mri.py'),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_mri.ipynb #09862d8f
 from __future__ import annotations
-import hashlib, json, tempfile
+import hashlib, json, tempfile, threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -131,11 +131,19 @@ def _ssim_at(x: np.ndarray, y: np.ndarray, at: tuple, k: np.ndarray, C1: float, 
     rows, cols = symmetric_index(H, r)[at[0][:, None] + o + r], symmetric_index(W, r)[at[1][:, None] + o + r]
     i, j, c = rows[:, :, None], cols[:, None, :], at[2][:, None, None]
     w = np.outer(k, k)
-    xw, yw = x[i, j, c].astype(np.float64), y[i, j, c].astype(np.float64)                                  # (n, 11, 11) windows
+    xw, yw = x[i, j, c].astype(np.float64), y[i, j, c].astype(np.float64)   # (n, 11, 11) windows
     E = lambda a: (a * w).sum((1, 2))
     mx, my = E(xw), E(yw)
     vx, vy, cxy = E(xw * xw) - mx * mx, E(yw * yw) - my * my, E(xw * yw) - mx * my
     return (2 * mx * my + C1) * (2 * cxy + C2) / ((mx * mx + my * my + C1) * (vx + vy + C2))
+
+_WORK = threading.local()
+
+def _workspace(shape: tuple, n: int) -> list:
+    "n float32 arrays of `shape`, kept per thread and reused: fresh large temporaries cost page faults each call."
+    cache = _WORK.__dict__.setdefault('arrays', {})
+    if shape not in cache: cache.clear(); cache[shape] = [np.empty(shape, np.float32) for _ in range(n)]
+    return cache[shape]
 
 def ssim_map_cv2(x: np.ndarray, # uint8 image, HxW or HxWxC
                  y: np.ndarray, # uint8 image of x's shape
@@ -147,23 +155,26 @@ def ssim_map_cv2(x: np.ndarray, # uint8 image, HxW or HxWxC
         raise ValueError(f"ssim_map_cv2 needs two uint8 HxW or HxWxC images of one shape, got {x.dtype} {x.shape} and {y.dtype} {y.shape}")
     k = gaussian_kernel1d(sigma, truncate)
     k32 = k.astype(np.float32)
-    blur = lambda a: cv2.sepFilter2D(a, cv2.CV_32F, k32, k32, borderType=cv2.BORDER_REFLECT)
-    s = cv2.addWeighted(x, 1.0, y, 1.0, -255.0, dtype=cv2.CV_32F)    # s − 255 = x + y − 255 and d = x − y:
-    d = cv2.subtract(x, y, dtype=cv2.CV_32F)                          # exact integers in [−255, 255]
-    ms, md = blur(s), blur(d)
-    es, ed = blur(cv2.multiply(s, s)), blur(cv2.multiply(d, d))      # squares exact in float32
-    vs, vd = es - cv2.multiply(ms, ms), ed - cv2.multiply(md, md)     # Var(s), Var(d)
+    s, d, ms, md, es, ed, vs, vd, t, B = _workspace(x.shape, 10)
+    blur = lambda a, out: cv2.sepFilter2D(a, cv2.CV_32F, k32, k32, dst=out, borderType=cv2.BORDER_REFLECT)
+    s = cv2.add(x, y, dst=s, dtype=cv2.CV_32F); s -= 255.0          # s − 255 = x + y − 255 and d = x − y:
+    d = cv2.subtract(x, y, dst=d, dtype=cv2.CV_32F)                   # exact integers in [−255, 255]
+    ms, md = blur(s, ms), blur(d, md)
+    es = blur(cv2.multiply(s, s, dst=t), es)                          # squares exact in float32
+    ed = blur(cv2.multiply(d, d, dst=t), ed)
+    vs = cv2.subtract(es, cv2.multiply(ms, ms, dst=t), dst=vs)        # Var(s)
+    vd = cv2.subtract(ed, cv2.multiply(md, md, dst=t), dst=vd)        # Var(d)
     ms += 255.0
-    mx, my = cv2.addWeighted(ms, 0.5, md, 0.5, 0.0), cv2.addWeighted(ms, 0.5, md, -0.5, 0.0)
+    mx, my = cv2.addWeighted(ms, 0.5, md, 0.5, 0.0, dst=s), cv2.addWeighted(ms, 0.5, md, -0.5, 0.0, dst=d)
     C1, C2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
-    num = cv2.multiply(mx, my, scale=2.0); num += C1                 # 2μxμy + C1
-    den = cv2.multiply(mx, mx); den += cv2.multiply(my, my); den += C1
-    lum = cv2.divide(num, den)
-    B = cv2.addWeighted(vs, 0.5, vd, 0.5, C2)                         # σx² + σy² + C2 = (Vs + Vd)/2 + C2
-    S = cv2.multiply(lum, cv2.divide(cv2.addWeighted(vs, 0.5, vd, -0.5, C2), B))   # 2σxy + C2 = (Vs − Vd)/2 + C2
+    num = cv2.multiply(mx, my, dst=ms, scale=2.0); num += C1          # 2μxμy + C1
+    den = cv2.multiply(mx, mx, dst=md); den += cv2.multiply(my, my, dst=t); den += C1
+    lum = cv2.divide(num, den, dst=s)
+    B = cv2.addWeighted(vs, 0.5, vd, 0.5, C2, dst=B)                  # σx² + σy² + C2 = (Vs + Vd)/2 + C2
+    S = cv2.multiply(lum, cv2.divide(cv2.addWeighted(vs, 0.5, vd, -0.5, C2, dst=t), B, dst=t))   # 2σxy + C2 = (Vs − Vd)/2 + C2
     # a bound of the float32 error of S per pixel (ε·E[d'²] in Vd; ε·E[s'²] in Vs, scaled by Vd/B; see above)
-    risk = cv2.divide(cv2.multiply(es, np.abs(vd)), B, scale=0.5); risk += ed
-    risk = cv2.multiply(cv2.divide(risk, B), np.abs(lum), scale=6e-8 / tol)
+    risk = cv2.divide(cv2.multiply(es, np.abs(vd, out=vd), dst=t), B, dst=t, scale=0.5); risk += ed
+    risk = cv2.multiply(cv2.divide(risk, B, dst=t), np.abs(lum, out=lum), dst=t, scale=6e-8 / tol)
     if cv2.minMaxLoc(risk.reshape(x.shape[0], -1))[1] > 1:          # recompute those pixels in float64
         S = S.reshape(*x.shape[:2], -1)
         at = np.nonzero(risk.reshape(S.shape) > 1)
@@ -176,7 +187,8 @@ def mri_fast(real_rgb_uint8: np.ndarray, fake_rgb_uint8: np.ndarray, size: int =
     for name, a in (('real', real_rgb_uint8), ('fake', fake_rgb_uint8)):
         if a.ndim != 3 or a.shape[2] != 3: raise ValueError(f"{name} image must be HxWx3 RGB, got shape {a.shape}")
     S = ssim_map_cv2(resize_face(real_rgb_uint8, size), resize_face(fake_rgb_uint8, size))
-    return np.clip(1.0 - S, 0.0, 1.0)
+    np.subtract(1.0, S, out=S)
+    return np.clip(S, 0.0, 1.0, out=S)
 
 # %% ../nbs/05_mri.ipynb #c1f760e6
 def _window_moments(t: torch.Tensor, sigma: float, truncate: float) -> tuple:
