@@ -7,7 +7,8 @@ scikit-image's astronaut photo, cut at the same box from the real photo and from
 face region colour-shifted, blurred and blended back through a soft ellipse, the whole frame
 JPEG-compressed), as in MRI-DF. Every timing includes the INTER_AREA resize to 256x256 (both
 `mri_reference` and `mri_fast` resize inside). "N processes" splits the pairs over a warm process pool
-of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair).
+of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair); each MRI is
+dropped once made, as a stage writes it and moves on.
 
 Prints pairs/s of scikit-image and of `mri_fast` on 1 and N processes and their ratios, and the largest
 |mri_fast - mri_reference| over the aligned pairs plus adversarial ones (saturated, blocky,
@@ -67,8 +68,9 @@ def _one_thread():
 
 
 def _run(fn_name, pairs):
+    "The MRIs of `pairs`, each dropped once made (a stage writes it and moves on): only their count comes back."
     fn = {'skimage': mri_reference, 'fast': mri_fast}[fn_name]
-    return [fn(p, q) for p, q in pairs]
+    return sum(fn(p, q).shape[0] > 0 for p, q in pairs)
 
 
 def throughput(fn_name, pairs, workers, repeat, pool=None):
@@ -101,7 +103,9 @@ def main():
         for name in ('skimage', 'fast'):
             rate[name, args.workers] = throughput(name, pairs, args.workers, args.repeat, pool)
     base = rate['skimage', 1]
-    print(f"{args.pairs} aligned face pairs, 256x256 after INTER_AREA resize (resize timed too)")
+    import os
+    print(f"{args.pairs} aligned face pairs, 256x256 after INTER_AREA resize (resize timed too); {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} (ratios mean little when other work shares the cores)")
     for (name, w), r in rate.items():
         label = {'skimage': 'scikit-image (reference, float64)', 'fast': 'mri_fast (OpenCV float32 s/d)'}[name]
         print(f"  {label:36s} {w} process{'es' if w > 1 else '  '}: {r:8.1f} pairs/s = {r / base:5.1f}x scikit-image on 1")
