@@ -186,7 +186,8 @@ def _encode(v):
 def _decode(v):
     if isinstance(v, dict) and '__settings__' in v:
         cfg = load_settings(v['__settings__'])
-        return cfg.replace(**{k: x for k, x in v.get('values', {}).items() if k in cfg.values})
+        typed = lambda k, x: tuple(x) if isinstance(cfg.values[k], tuple) and isinstance(x, list) else x   # JSON has no tuples
+        return cfg.replace(**{k: typed(k, x) for k, x in v.get('values', {}).items() if k in cfg.values})
     if isinstance(v, dict): return {k: _decode(x) for k, x in v.items()}
     return v
 
