@@ -1,22 +1,28 @@
-"""Throughput of the MRI: the reference (scikit-image, one pair at a time) vs the batched torch version.
+"""Throughput and exactness of the MRI: scikit-image (the reference) against the fast OpenCV version, on one core and two.
 
-    python benchmarks/mri.py [--pairs 64] [--batch 16] [--threads 2] [--repeat 3] [--chunk N]
+    python benchmarks/mri.py [--pairs 96] [--repeat 3] [--workers 2]
 
-Pairs are realistic face crops: boxes of random size (150-300 px) around the face of scikit-image's
-astronaut photo, cut at the same box from the real photo and from a "fake" one (the face region
-colour-shifted, blurred and blended back through a soft ellipse, the whole frame JPEG-compressed), so
-each pair is aligned as in MRI-DF. Both timings include the INTER_AREA resize to 256x256 (the reference
-resizes inside `mri_reference`; the batched one resizes each crop, stacks them and converts to torch
-inside the timed loop). Prints pairs/s of each, the ratio, and the largest absolute difference of the
-MRI; on a machine with CUDA it also times the torch version on the GPU.
+Pairs are realistic aligned face crops: boxes of random size (150-300 px) around the face of
+scikit-image's astronaut photo, cut at the same box from the real photo and from a "fake" one (the
+face region colour-shifted, blurred and blended back through a soft ellipse, the whole frame
+JPEG-compressed), as in MRI-DF. Every timing includes the INTER_AREA resize to 256x256 (both
+`mri_reference` and `mri_fast` resize inside). "N processes" splits the pairs over a warm process pool
+of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair); each MRI is
+dropped once made, as a stage writes it and moves on.
+
+Prints pairs/s of scikit-image and of `mri_fast` on 1 and N processes and their ratios, and the largest
+|mri_fast - mri_reference| over the aligned pairs plus adversarial ones (saturated, blocky,
+letterboxed, white against black, images of 11-16 px). With CUDA, also the pairs/s of the batched
+torch float32 path (`mri_batch`) on the GPU and its largest error.
 """
 import argparse, time
+from concurrent.futures import ProcessPoolExecutor
 
 import cv2
 import numpy as np
 import torch
 
-from mri_gan_nb.mri import mri_reference, mri_torch, resize_face
+from mri_gan_nb.mri import mri_batch, mri_fast, mri_reference, resize_face
 
 
 def make_pairs(n, seed=0):
@@ -39,48 +45,94 @@ def make_pairs(n, seed=0):
     return pairs
 
 
-def time_it(fn, repeat):
-    "Best wall time of `repeat` runs (the machine is shared)."
+def adversarial_pairs(seed=0):
+    "(name, real, fake) pairs where float32 SSIM is fragile; compared at their own size (size=None below)."
+    rng, out = np.random.default_rng(seed), []
+    for n in (11, 12, 16):
+        out.append((f'noise {n}px', rng.integers(0, 256, (n, n, 3), dtype=np.uint8), rng.integers(0, 256, (n, n, 3), dtype=np.uint8)))
+        sat = np.full((n, n, 3), 255, np.uint8); sat2 = sat.copy(); sat2[n // 2:] = 254
+        out.append((f'saturated {n}px', sat, sat2))
+    x = np.full((256, 256, 3), 250, np.uint8); x[:40] = 0; x[-40:] = 0
+    y = x.copy(); y[100:110, 100:110] = 255; y[120:130] = 3
+    out.append(('letterboxed', x, y))
+    blk = np.kron(rng.integers(0, 256, (32, 32, 3)), np.ones((8, 8, 1))).astype(np.uint8)
+    out.append(('blocky', blk, np.clip(blk.astype(int) + rng.integers(-2, 3, blk.shape), 0, 255).astype(np.uint8)))
+    out.append(('white vs black', np.full((64, 64, 3), 255, np.uint8), np.zeros((64, 64, 3), np.uint8)))
+    flat = np.full((256, 256, 3), 57, np.uint8); bright = cv2.GaussianBlur(rng.integers(200, 256, (256, 256, 3), dtype=np.uint8), (0, 0), 3)
+    out.append(('flat 57 vs bright', flat, bright))
+    return out
+
+
+def _one_thread():
+    cv2.setNumThreads(1); torch.set_num_threads(1)
+
+
+def _run(fn_name, pairs):
+    "The MRIs of `pairs`, each dropped once made (a stage writes it and moves on): only their count comes back."
+    fn = {'skimage': mri_reference, 'fast': mri_fast}[fn_name]
+    return sum(fn(p, q).shape[0] > 0 for p, q in pairs)
+
+
+def throughput(fn_name, pairs, workers, repeat, pool=None):
+    "Best pairs/s of `repeat` runs over `pairs`, in this process (pool None) or split over `pool`."
     best = float('inf')
     for _ in range(repeat):
-        t0 = time.perf_counter(); fn(); best = min(best, time.perf_counter() - t0)
-    return best
+        t0 = time.perf_counter()
+        if pool is None: _run(fn_name, pairs)
+        else:
+            chunks = [pairs[i::workers] for i in range(workers)]
+            list(pool.map(_run, [fn_name] * workers, chunks))
+        best = min(best, time.perf_counter() - t0)
+    return len(pairs) / best
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--pairs', type=int, default=64)
-    ap.add_argument('--batch', type=int, default=16)
-    ap.add_argument('--threads', type=int, default=2, help='torch CPU threads (the reference is single-threaded)')
+    ap.add_argument('--pairs', type=int, default=96)
     ap.add_argument('--repeat', type=int, default=3)
-    ap.add_argument('--chunk', type=int, default=None, help="pairs per ssim_map call (mri_torch's default: 2 on CPU, 64 on GPU)")
+    ap.add_argument('--workers', type=int, default=2, help='processes of the parallel runs (this machine has 2 cores)')
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
     pairs = make_pairs(args.pairs)
+    _one_thread()
 
-    ref = lambda: [mri_reference(p, q) for p, q in pairs]
-    t_ref = time_it(ref, args.repeat)
-    print(f"reference (skimage, float64, 1 thread):  {args.pairs / t_ref:8.1f} pairs/s")
-    refs = np.stack(ref())
+    rate = {}
+    rate['skimage', 1] = throughput('skimage', pairs, 1, args.repeat)
+    rate['fast', 1] = throughput('fast', pairs, 1, args.repeat)
+    with ProcessPoolExecutor(args.workers, initializer=_one_thread) as pool:
+        list(pool.map(_run, ['fast'] * args.workers, [pairs[:2]] * args.workers))   # warm the workers
+        for name in ('skimage', 'fast'):
+            rate[name, args.workers] = throughput(name, pairs, args.workers, args.repeat, pool)
+    base = rate['skimage', 1]
+    import os
+    print(f"{args.pairs} aligned face pairs, 256x256 after INTER_AREA resize (resize timed too); {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} (ratios mean little when other work shares the cores)")
+    for (name, w), r in rate.items():
+        label = {'skimage': 'scikit-image (reference, float64)', 'fast': 'mri_fast (OpenCV float32 s/d)'}[name]
+        print(f"  {label:36s} {w} process{'es' if w > 1 else '  '}: {r:8.1f} pairs/s = {r / base:5.1f}x scikit-image on 1")
+    print(f"  same cores: mri_fast is {rate['fast', 1] / rate['skimage', 1]:.1f}x scikit-image on 1 process, "
+          f"{rate['fast', args.workers] / rate['skimage', args.workers]:.1f}x on {args.workers}")
 
-    def batched(device, dtype):
-        out = []
-        for i in range(0, args.pairs, args.batch):
-            chunk = pairs[i:i + args.batch]
-            r = torch.from_numpy(np.stack([resize_face(p) for p, _ in chunk])).permute(0, 3, 1, 2).to(device)
-            f = torch.from_numpy(np.stack([resize_face(q) for _, q in chunk])).permute(0, 3, 1, 2).to(device)
-            out.append(mri_torch(r, f, dtype=dtype, chunk=args.chunk).cpu())
-        if device == 'cuda': torch.cuda.synchronize()
-        return torch.cat(out)
+    err_aligned = max(np.abs(mri_fast(p, q) - mri_reference(p, q)).max() for p, q in pairs)
+    adv = [(n, float(np.abs(mri_fast(p, q, size=p.shape[0]) - mri_reference(p, q, size=p.shape[0])).max()))
+           for n, p, q in adversarial_pairs()]
+    worst = max(adv, key=lambda t: t[1])
+    print(f"max |mri_fast - mri_reference|: {err_aligned:.1e} on the aligned pairs, {worst[1]:.1e} on the adversarial "
+          f"ones (worst: {worst[0]}); overall {max(err_aligned, worst[1]):.1e} (goal < 1e-4)")
 
-    devices = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
-    for device in devices:
-        for dtype in (torch.float64, torch.float32):
-            batched(device, dtype)  # warm-up
-            t = time_it(lambda: batched(device, dtype), args.repeat)
-            err = np.abs(batched(device, dtype).permute(0, 2, 3, 1).numpy() - refs).max()
-            name = f"torch {device} {str(dtype)[6:]} ({args.threads if device == 'cpu' else 'GPU'} thr, batch {args.batch})"
-            print(f"{name:40s} {args.pairs / t:8.1f} pairs/s = {t_ref / t:5.1f}x reference, max |diff| {err:.1e}")
+    if torch.cuda.is_available():
+        dev = torch.device('cuda')
+        r = torch.from_numpy(np.stack([resize_face(p) for p, _ in pairs])).permute(0, 3, 1, 2).to(dev)
+        f = torch.from_numpy(np.stack([resize_face(q) for _, q in pairs])).permute(0, 3, 1, 2).to(dev)
+        mri_batch(r, f); torch.cuda.synchronize()
+        best = float('inf')
+        for _ in range(args.repeat):
+            t0 = time.perf_counter(); out = mri_batch(r, f); torch.cuda.synchronize(); best = min(best, time.perf_counter() - t0)
+        refs = np.stack([mri_reference(p, q) for p, q in pairs])
+        err = np.abs(out.permute(0, 2, 3, 1).cpu().numpy() - refs).max()
+        print(f"GPU ({torch.cuda.get_device_name(dev)}) mri_batch, torch float32, faces already on the GPU: "
+              f"{len(pairs) / best:8.1f} pairs/s, max |diff| {err:.1e}")
+    else:
+        print("no CUDA GPU: the GPU path (mri_batch) was not timed")
 
 
 if __name__ == '__main__':

@@ -86,6 +86,8 @@ PROFILE_KEYS = {
     'default_verdict': ('str', 'verdict (REAL or FAKE) given to such a video'),
     'bootstrap_resamples': ('int', 'bootstrap resamples of the test videos for 95% intervals (at least 1000)'),
     'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
+    # -- multi-GPU training (DDP)
+    'gpus': ('int', 'training processes of MRI-GAN and the detectors, one per GPU, under torchrun when more than 1 (0 = every visible CUDA GPU; 1 = one process)'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 

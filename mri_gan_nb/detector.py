@@ -19,6 +19,8 @@ from tqdm.auto import tqdm
 from .config import SettingsError, get_device, load_settings, seed_everything, write_atomic
 from .mri import read_rgb, resize_face
 from .gan import path_array
+from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_index, init_distributed, is_main,
+                                    rank, rank_seed, sync_batchnorm, world_size, wrap_ddp)
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'CHECKPOINT_FILE',
@@ -82,13 +84,17 @@ def pretrained_weights(cfg) -> Path | None:
     return Path(p)
 
 # %% ../nbs/07_detector.ipynb #06b78dad
-def balanced_bce(logits: torch.Tensor, labels: torch.Tensor, smoothing: float = 0.1) -> torch.Tensor:
+def balanced_bce(logits: torch.Tensor, labels: torch.Tensor, smoothing: float = 0.1,
+                 over_ranks: bool = True   # under DDP, the means over the global batch (sums and counts all-reduced)
+                ) -> torch.Tensor:
     "Label-smoothed BCE on logits: (mean over fakes + mean over reals) / 2; labels 1 = fake, 0 = real."
     labels = labels.float()
     target = labels * (1 - smoothing) + (1 - labels) * smoothing
     loss = F.binary_cross_entropy_with_logits(logits, target, reduction='none')
-    fake, real = labels > 0.5, labels <= 0.5
-    halves = [loss[m].mean() for m in (fake, real) if m.any()]
+    fake = labels > 0.5
+    sums, counts = torch.stack([loss[fake].sum(), loss[~fake].sum()]), torch.stack([fake.sum(), (~fake).sum()]).to(loss.dtype)
+    if over_ranks: sums, counts = all_reduce_sum(sums), all_reduce_sum(counts)
+    halves = [sums[i] / counts[i] for i in range(2) if counts[i] > 0]
     return sum(halves) / len(halves)
 
 # %% ../nbs/07_detector.ipynb #817f5b79
@@ -269,9 +275,10 @@ def recalibrate_bn(model: nn.Module, ds: Dataset, batch_size: int = 32, device='
     momenta = [m.momentum for m in bns]
     for m in bns: m.reset_running_stats(); m.momentum = None       # None: a plain average over the batches
     model.train().to(device)
-    for b, (x, _, _) in enumerate(_loader(ds, batch_size, True, num_workers, seed)):
-        if b >= max_batches: break
-        model(x.to(device))
+    order = _epoch_order(len(ds), seed)    # the order of _loader(ds, batch_size, True, num_workers, seed); under DDP each
+    dl = DataLoader(ds, batch_sampler=ShardedBatches(order, batch_size, 0, max_batches), num_workers=num_workers,
+                    pin_memory=torch.cuda.is_available())      # rank takes its share, so synced BN sees the same batches
+    for x, _, _ in dl: model(x.to(device))
     for m, mom in zip(bns, momenta): m.momentum = mom
     return model
 
@@ -288,7 +295,7 @@ def predict(model: nn.Module, ds: Dataset, batch_size: int = 64, device='cpu', n
 
 def _val_loss(probs, labels, smoothing):
     logits = torch.logit(torch.tensor(probs).clamp(1e-7, 1 - 1e-7))
-    return balanced_bce(logits, torch.tensor(labels), smoothing).item()
+    return balanced_bce(logits, torch.tensor(labels), smoothing, over_ranks=False).item()   # every rank holds all of them
 
 def _epoch_order(n: int, seed: int) -> np.ndarray:
     "The order (int64, n) in which an iterator of `_loader(ds, ..., shuffle=True, seed=seed)` visits n items, computed without one."
@@ -298,6 +305,18 @@ def _epoch_order(n: int, seed: int) -> np.ndarray:
 
 def _save_checkpoint(obj, path):
     buf = io.BytesIO(); torch.save(obj, buf); write_atomic(path, buf.getvalue())
+
+class _Positions(Dataset):
+    "Items `idx` of `ds`, numbered 0..len(idx)−1 (`predict` places its results by that number)."
+    def __init__(self, ds, idx): self.ds, self.idx = ds, idx
+    def __len__(self): return len(self.idx)
+    def __getitem__(self, j): return (*self.ds[int(self.idx[j])][:2], j)
+
+def _predict_all(model, ds, batch_size, device, num_workers) -> np.ndarray:
+    "`predict` over all of `ds`; under DDP each rank predicts its share and every rank gets all of them."
+    if world_size() <= 1: return predict(model, ds, batch_size, device, num_workers)
+    idx = np.arange(rank(), len(ds), world_size())
+    return gather_by_index(predict(model, _Positions(ds, idx), batch_size, device, num_workers), idx, len(ds))
 
 def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, lr: float = 1e-4,
         batch_size: int = 32, smoothing: float = 0.1, device='cpu', num_workers: int = 0, seed: int = 0,
@@ -309,7 +328,8 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
         callback=None                    # callback(epoch, batch) after every training batch (tests interrupt with it)
        ) -> tuple[pd.DataFrame, dict]:
     "Train with Adam on `balanced_bce`, resuming from and writing `checkpoint`; return (per-epoch history, state dict of the best epoch by validation loss)."
-    seed_everything(seed); device = torch.device(device); model.to(device)
+    seed_everything(seed); device = init_distributed(device); model.to(device)
+    sync_batchnorm(model, device)                      # under DDP: batch norm over the global batch (in place)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     val_labels = np.asarray(val_ds.labels)
     fp = {'lr': float(lr), 'batch_size': int(batch_size), 'smoothing': float(smoothing), 'seed': int(seed),
@@ -324,10 +344,14 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); _set_rng_states(ck['rng'], device)
         hist, best, best_epoch, best_loss = list(ck['history']), ck['best_state'], ck['best_epoch'], ck['best_val_loss']
         done, resume_at, part = ck['epochs_done'], ck['batch'], dict(ck['partial'])
-        if progress: print(f"resuming {checkpoint}: {done} epoch(s) done" + (f", {resume_at} batch(es) of epoch {done + 1}" if resume_at else ''))
+        if progress and is_main(): print(f"resuming {checkpoint}: {done} epoch(s) done" + (f", {resume_at} batch(es) of epoch {done + 1}" if resume_at else ''))
+
+    barrier()                                          # every rank has read the checkpoint before rank 0 rewrites it
+    if world_size() > 1: torch.manual_seed(rank_seed(seed, done, resume_at))   # dropout: a stream per rank
+    net = wrap_ddp(model, device)                      # the model itself in one process
 
     def save(epochs_done, batch, partial):
-        if checkpoint is None: return
+        if checkpoint is None or not is_main(): return
         _save_checkpoint({'format': 1, 'fingerprint': fp, 'epochs_done': epochs_done, 'batch': batch, 'partial': partial,
                           'model': model.state_dict(), 'optimizer': opt.state_dict(), 'rng': _rng_states(device),
                           'history': hist, 'best_epoch': best_epoch, 'best_val_loss': best_loss, 'best_state': best}, checkpoint)
@@ -339,21 +363,22 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
         b0 = resume_at if ep == done + 1 else 0
         seen, tot, secs = (part['seen'], part['loss_sum'], part['seconds']) if b0 else (0, 0.0, 0.0)
         order = _epoch_order(len(train_ds), seed + ep)     # a resumed epoch skips the first b0 batches of it
-        dl = DataLoader(train_ds, batch_size=batch_size, sampler=order[b0 * batch_size:n * batch_size], num_workers=num_workers,
+        batches = ShardedBatches(order, batch_size, b0, n)   # this rank's share of each global batch
+        dl = DataLoader(train_ds, batch_sampler=batches, num_workers=num_workers,
                         generator=torch.Generator().manual_seed(seed + ep), pin_memory=torch.cuda.is_available())
-        bar = tqdm(total=n, initial=b0, desc=f'epoch {ep}/{epochs}', disable=not progress, leave=False)  # not tqdm(dl): see predict
+        bar = tqdm(total=n, initial=b0, desc=f'epoch {ep}/{epochs}', disable=not (progress and is_main()), leave=False)  # not tqdm(dl): see predict
         t0 = last = time.perf_counter()
         for b, (x, y, _) in enumerate(dl, b0 + 1):
-            loss = balanced_bce(model(x.to(device)), y.to(device), smoothing)
+            loss = balanced_bce(net(x.to(device)), y.to(device), smoothing)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            seen += len(x); tot += loss.item() * len(x); bar.update(1); bar.set_postfix(loss=f'{loss.item():.3f}')
+            g = batches.global_size(b - 1); seen += g; tot += loss.item() * g; bar.update(1); bar.set_postfix(loss=f'{loss.item():.3f}')
             now = time.perf_counter()
             if b < n and ((checkpoint_every and b % checkpoint_every == 0) or (checkpoint_minutes and now - last >= 60 * checkpoint_minutes)):
                 save(ep - 1, b, {'seen': seen, 'loss_sum': tot, 'seconds': secs + now - t0}); last = now
             if callback is not None: callback(ep, b)
         bar.close(); secs += time.perf_counter() - t0
         recalibrate_bn(model, train_ds, batch_size, device, num_workers, seed=seed + ep)
-        probs = predict(model, val_ds, 2 * batch_size, device, num_workers)
+        probs = _predict_all(model, val_ds, 2 * batch_size, device, num_workers)
         vl = _val_loss(probs, val_labels, smoothing)
         vacc = float(np.mean([((probs[val_labels == c] > .5) == c).mean() for c in (0, 1) if (val_labels == c).any()]))
         hist.append({'epoch': ep, 'train_loss': tot / max(seen, 1), 'val_loss': vl, 'val_balanced_acc': vacc,
@@ -361,7 +386,7 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
         if vl < best_loss or best is None:
             best_loss, best_epoch = vl, ep; best = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         save(ep, 0, {'seen': 0, 'loss_sum': 0.0, 'seconds': 0.0})
-        if progress: print(f"epoch {ep}: train loss {hist[-1]['train_loss']:.4f}, val loss {vl:.4f}, "
+        if progress and is_main(): print(f"epoch {ep}: train loss {hist[-1]['train_loss']:.4f}, val loss {vl:.4f}, "
                            f"val balanced acc {vacc:.3f}, {hist[-1]['images_per_s']:.1f} img/s")
     return pd.DataFrame(hist), best
 
@@ -453,11 +478,16 @@ def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, ge
     if method not in METHODS: raise ValueError(f"method {method!r}: use one of {METHODS}")
     if method == 'mri' and generator_path is None:
         raise ValueError("the mri detector needs generator_path (the τ = 0.3 MRI-GAN generator)")
-    out_dir = Path(out_dir); device = get_device(cfg.device)
+    out_dir = Path(out_dir); device = init_distributed(cfg.device)   # under torchrun: this rank's GPU
     seed = cfg.seed if seed is None else seed
     seed_everything(seed)
     weights = pretrained_weights(cfg)
     if bn_momentum == 'auto': bn_momentum = None if weights is not None else 0.1
+    if method == 'mri' and world_size() > 1:          # under DDP each rank first caches its share of the missing MRIs
+        mine, mri_dir = list_crops(faces_dir, ['train', 'valid'], augmented_dir=augmented_dir).iloc[rank()::world_size()], mri_cache_dir(out_dir, generator_path)
+        if not all((mri_dir / v / Path(p).name).is_file() for v, p in zip(mine['video'], mine['path'])):
+            cache_mris(mine, generator if generator is not None else _generator(generator_path, device), mri_dir, device, cfg.det_batch_size, progress=False)
+        barrier()
     table = inputs_of(method, faces_dir, ['train', 'valid'], mri_cache_dir(out_dir, generator_path), generator,
                       generator_path, device, cfg.det_batch_size, progress, augmented_dir)
     tr, va = table[table.split == 'train'], table[table.split == 'valid']
@@ -472,7 +502,10 @@ def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, ge
                      cfg.det_label_smoothing, device, cfg.num_workers, seed, max_batches, progress,
                      checkpoint=out_dir / CHECKPOINT_FILE, fingerprint=fingerprint, checkpoint_minutes=checkpoint_minutes)
     model.load_state_dict(best)
-    return save_model_dir(out_dir, model, method, cfg.det_input_size, cfg.as_dict(), generator_path, hist,
+    if not is_main(): barrier(); return out_dir       # rank 0 writes the model directory
+    out = save_model_dir(out_dir, model, method, cfg.det_input_size, cfg.as_dict(), generator_path, hist,
                           pretrained=str(weights) if weights else None, seed=seed,
                           n_train_faces=len(train_ds), n_valid_faces=len(val_ds),
                           best_epoch=int(hist.loc[hist['val_loss'].idxmin(), 'epoch']))
+    barrier()
+    return out

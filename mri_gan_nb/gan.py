@@ -16,6 +16,8 @@ import torch.nn.functional as F
 
 from .config import seed_everything, get_device, save_figure, write_atomic
 from .mri import ssim_map, read_rgb
+from .distributed import (ShardedBatches, barrier, global_mean, init_distributed, is_main, rank_seed,
+                                    world_size, wrap_ddp)
 
 # %% auto #0
 __all__ = ['INDEX_COLUMNS', 'PLAN_DTYPE', 'LOSS_COLUMNS', 'LOSS_FIGURES', 'UNetDown', 'UNetUp', 'init_weights', 'Generator',
@@ -96,16 +98,16 @@ def to_unit(t: torch.Tensor) -> torch.Tensor:
 
 def gan_loss(pred: torch.Tensor, real: bool) -> torch.Tensor:
     "Least-squares GAN loss: MSE of the discriminator's scores against 1 (real) or 0 (generated)."
-    return F.mse_loss(pred, torch.full_like(pred, 1.0 if real else 0.0))
+    return global_mean((pred - (1.0 if real else 0.0)).square())   # the mean over the global batch under DDP
 
 def ssim_loss(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     "sqrt(1 − SSIM) of two [−1, 1] batches, SSIM on [0, 255] with an 11-pixel Gaussian window, clipped to [0, 1]."
-    s = ssim_map(to_unit(fake.float()) * 255, to_unit(target.float()) * 255, data_range=255.0, sigma=1.5, truncate=3.5).mean()
+    s = global_mean(ssim_map(to_unit(fake.float()) * 255, to_unit(target.float()) * 255, data_range=255.0, sigma=1.5, truncate=3.5))
     return torch.sqrt((1 - s.clamp(0, 1)).clamp_min(1e-12))
 
 def generator_loss(d_fake: torch.Tensor, fake: torch.Tensor, target: torch.Tensor, tau: float, lam: float = 100.0) -> dict:
     "L_G = L_GAN + λ(τ L_2 + (1 − τ) L_per) and its parts, as a dict of scalar tensors."
-    l_gan, l2, l_per = gan_loss(d_fake.float(), True), F.mse_loss(fake.float(), target.float()), ssim_loss(fake, target)
+    l_gan, l2, l_per = gan_loss(d_fake.float(), True), global_mean((fake.float() - target.float()).square()), ssim_loss(fake, target)
     return {'loss_G': l_gan + lam * (tau * l2 + (1 - tau) * l_per), 'loss_GAN': l_gan, 'loss_L2': l2, 'loss_SSIM': l_per}
 
 def discriminator_loss(d_real: torch.Tensor, d_fake: torch.Tensor, eta: float = 0.5) -> torch.Tensor:
@@ -276,7 +278,8 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
     "Train MRI-GAN on the MRI-DF index `index_csv`, logging, checkpointing and resuming in `out_dir`; return the summary."
     if eval_pairs < 1 or batch_size < 1: raise ValueError(f"eval_pairs ({eval_pairs}) and batch_size ({batch_size}) must be at least 1")
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    dev = get_device(device) if isinstance(device, str) else device
+    dev = init_distributed(device)                 # under torchrun: this rank's GPU, in the process group
+    main = is_main()                               # only rank 0 writes
     use_amp = bool(amp) and dev.type == 'cuda'
     index = PairTable(read_mri_index(index_csv))   # numpy arrays: DataLoader workers share them, not copy
     cfg = dict(tau=float(tau), width=int(width), batch_size=int(batch_size), lr=float(lr), lam=float(lam), eta=float(eta),
@@ -297,23 +300,27 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
     if resume and latest.is_file():
         state = torch.load(latest, map_location='cpu', weights_only=True)
         if any(state['config'].get(k) != cfg[k] for k in _RESUME_KEYS):
-            if progress: print(f"{latest} is from another configuration; training afresh")
+            if progress and is_main(): print(f"{latest} is from another configuration; training afresh")
             state = None
+    barrier()                                      # every rank has read latest.pt before rank 0 may rewrite it
     if state is not None:
         G.load_state_dict(state['G']); D.load_state_dict(state['D'])
         opt_G.load_state_dict(state['opt_G']); opt_D.load_state_dict(state['opt_D'])
         _set_rng_state(state['rng'], dev)
         step, epoch, in_epoch, best = state['batch'], state['epoch'], state['epoch_batch'], state['best_ssim']
-        _trim_csv(loss_csv, LOSS_COLUMNS, step); _trim_csv(ssim_csv, ['batch', 'ssim'], step)
-        if progress: print(f"{out_dir}: already trained to batch {step}" if step >= target else f"resuming {out_dir} at batch {step} (epoch {epoch})")
+        if main: _trim_csv(loss_csv, LOSS_COLUMNS, step); _trim_csv(ssim_csv, ['batch', 'ssim'], step)
+        if progress and main: print(f"{out_dir}: already trained to batch {step}" if step >= target else f"resuming {out_dir} at batch {step} (epoch {epoch})")
     else:
         step, epoch, in_epoch, best = 0, 0, 0, -math.inf
-        for p, cols in ((loss_csv, LOSS_COLUMNS), (ssim_csv, ['batch', 'ssim'])):
+        for p, cols in ((loss_csv, LOSS_COLUMNS), (ssim_csv, ['batch', 'ssim'])) if main else ():
             write_atomic(p, pd.DataFrame(columns=cols).to_csv(index=False))
-        best_pt.unlink(missing_ok=True)
+        if main: best_pt.unlink(missing_ok=True)
+    if world_size() > 1: torch.manual_seed(rank_seed(seed, step))   # dropout: a stream per rank
+    G_, D_ = wrap_ddp(G, dev), wrap_ddp(D, dev)    # DDP-wrapped for the training steps (G, D themselves in one process)
 
     def evaluate_and_save():
         nonlocal best
+        if not main: return None
         s = heldout_ssim(G, ho_faces, ho_mris)
         _append_row(ssim_csv, [step, s])
         if s > best:
@@ -330,29 +337,33 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
     while step < target:
         if in_epoch >= n_per_epoch: epoch, in_epoch = epoch + 1, 0
         plan = epoch_plan(index, epoch, seed)[in_epoch * batch_size:]
-        loader = torch.utils.data.DataLoader(MriPairs(index, plan), batch_size=batch_size, shuffle=False,
+        batches = ShardedBatches(np.arange(len(plan)), batch_size)   # this rank's share of each global batch
+        loader = torch.utils.data.DataLoader(MriPairs(index, plan), batch_sampler=batches,
                                              num_workers=num_workers, pin_memory=dev.type == 'cuda',
                                              generator=torch.Generator().manual_seed(seed))  # keeps the global RNG (dropout) untouched
         for x, y in loader:
             x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
             D.requires_grad_(False)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_amp):
-                fake = G(x); d_fake = D(fake, x)
+                fake = G_(x); d_fake = D(fake, x)          # D frozen here: its plain module
             parts = generator_loss(d_fake, fake, y, tau, lam)
             opt_G.zero_grad(set_to_none=True); parts['loss_G'].backward(); opt_G.step()
             D.requires_grad_(True)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_amp):
-                d_real, d_fake = D(y, x), D(fake.detach(), x)
+                d_real, d_fake = D_(y, x), D_(fake.detach(), x)
             loss_D = discriminator_loss(d_real, d_fake, eta)
             opt_D.zero_grad(set_to_none=True); loss_D.backward(); opt_D.step()
-            step, in_epoch, n_images = step + 1, in_epoch + 1, n_images + len(x)
-            _append_row(loss_csv, [step, epoch] + [parts[k].item() for k in LOSS_COLUMNS[2:6]] + [loss_D.item()])
+            step, in_epoch, n_images = step + 1, in_epoch + 1, n_images + len(x) * world_size()
+            if main: _append_row(loss_csv, [step, epoch] + [parts[k].item() for k in LOSS_COLUMNS[2:6]] + [loss_D.item()])
             if (eval_every and step % eval_every == 0) or step == target:
                 s = evaluate_and_save()
-                if progress: print(f"batch {step}/{target} epoch {epoch}: loss_G {parts['loss_G'].item():.3f} "
+                if progress and main: print(f"batch {step}/{target} epoch {epoch}: loss_G {parts['loss_G'].item():.3f} "
                                    f"loss_D {loss_D.item():.3f} held-out SSIM {s:.4f}", flush=True)
             if step >= target: break
+        if batches.skipped and step < target:   # a last global batch smaller than the number of ranks: skipped by all
+            step, in_epoch = step + batches.skipped, in_epoch + batches.skipped
     secs = time.time() - t0
+    if not main: return {'rank': torch.distributed.get_rank(), 'batches': step}
     ssim = pd.read_csv(ssim_csv)
     summary = {**cfg, 'epochs': epochs, 'max_batches': max_batches, 'eval_every': eval_every, 'device': str(dev), 'amp': use_amp,
                'batches': step, 'batches_per_epoch': n_per_epoch, 'ssim_start': float(ssim['ssim'].iloc[0]),

@@ -16,9 +16,10 @@ from .config import Settings, SettingsError, load_settings, find_settings_file, 
 
 # %% auto #0
 __all__ = ['ALWAYS', 'RUN_ONLY', 'FIGURE_NOTES', 'code_digest', 'imported_modules', 'module_digests', 'notebook_code', 'Stage',
-           'experiments_dir', 'study_stages', 'available_stages', 'StageError', 'StaleStagesError', 'explain_change',
-           'plan_study', 'stale_report', 'move_aside', 'drop_replaced', 'run_stage', 'check_inputs', 'git_commit',
-           'figure_digests', 'record_figures', 'write_figures_readme', 'run_study']
+           'experiments_dir', 'trains_side_by_side', 'study_stages', 'available_stages', 'StageError',
+           'StaleStagesError', 'explain_change', 'plan_study', 'stale_report', 'move_aside', 'drop_replaced',
+           'run_stage', 'check_inputs', 'git_commit', 'figure_digests', 'record_figures', 'write_figures_readme',
+           'run_study']
 
 # %% ../nbs/09_study.ipynb #2c5cec8a
 def _sha(text: str) -> str: return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -82,7 +83,7 @@ def notebook_code(path: Path) -> str:
 
 # %% ../nbs/09_study.ipynb #e5dddcf6
 ALWAYS = ('profile', 'seed', 'dataset')   # settings every stage depends on
-RUN_ONLY = ('cell_timeout',)              # settings that never change what a stage writes
+RUN_ONLY = ('cell_timeout', 'gpus')       # settings that never change what a stage writes (gpus: a checkpoint resumes at any number)
 
 @dataclass
 class Stage:
@@ -120,6 +121,13 @@ def experiments_dir() -> Path:
     if not d.is_dir(): raise FileNotFoundError(f"{d} not found: run the study from a checkout of mri_gan_nb")
     return d
 
+# %% ../nbs/09_study.ipynb #b0a6ffed
+def trains_side_by_side(cfg: Settings) -> bool:
+    "Whether independent training stages run side by side: only when they train in one process each on the CPU (no CUDA, or device = cpu)."
+    from mri_gan_nb.distributed import training_processes
+    import torch
+    return (cfg.device == 'cpu' or not torch.cuda.is_available()) and training_processes(cfg) == 1
+
 # %% ../nbs/09_study.ipynb #6efd687a
 def study_stages(cfg: Settings) -> list[Stage]:
     "The stages of the study for the profile of `cfg`, each after the stages it `needs`; a SettingsError when gan_tau is not one of gan_taus."
@@ -129,7 +137,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
                             f"([{cfg.profile}] in {cfg.source}): the MRI-based detector needs that τ's MRI-GAN")
     seeds = list(dict.fromkeys(int(s) for s in cfg.seeds))
     if not seeds: raise SettingsError(f"profile {cfg.profile}: the setting `seeds` is empty; give at least one seed (e.g. seeds = 0)")
-    gan = lambda t: f'mri_gan_tau_{t:g}'
+    gan, side = lambda t: f'mri_gan_tau_{t:g}', trains_side_by_side(cfg)
     gan_uses = ('gan_width', 'gan_batch_size', 'gan_epochs', 'gan_max_batches', 'gan_eval_', 'gan_lr', 'gan_lambda',
                 'gan_eta', 'gan_amp', 'device')
     det_uses = ('det_', 'efficientnet_b0_weights', 'num_workers', 'device')
@@ -142,7 +150,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
               needs=('prepare_data',)),
     ]
     stages += [Stage(gan(t), '03_train_mri_gan.ipynb', {'tau': t}, outputs=(f'gan/tau_{t:g}/generator_best.pt',),
-                     group='mri_gan', uses=gan_uses, owns=(f'gan/tau_{t:g}',), needs=('mri_dataset',)) for t in taus]
+                     group='mri_gan' if side else '', uses=gan_uses, owns=(f'gan/tau_{t:g}',), needs=('mri_dataset',)) for t in taus]
     stages.append(Stage('compare_taus', '03b_compare_taus.ipynb', uses=('gan_taus',), needs=('mri_dataset', *map(gan, taus))))
     # one detector per seed of `seeds` and method: the first seed's in detector/<method> (stage detector_<method>),
     # each further seed s in detector/<method>_seed<s> (stage detector_<method>_seed<s>), as evaluate.detector_dir
@@ -152,7 +160,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
             name, d = (f'detector_{m}', f'detector/{m}') if s == seeds[0] else (f'detector_{m}_seed{s}', f'detector/{m}_seed{s}')
             needs = ('prepare_data',) if m == 'plain' else ('prepare_data', gan(float(cfg.gan_tau)))
             detectors.append(Stage(name, '04_train_detector.ipynb', {'method': m, 'det_seed': s}, outputs=(f'{d}/model.json',),
-                                   group='detectors', uses=det_uses + (('gan_tau',) if m == 'mri' else ()), owns=(d,),
+                                   group='detectors' if side else '', uses=det_uses + (('gan_tau',) if m == 'mri' else ()), owns=(d,),
                                    needs=needs))
     stages += detectors
     stages.append(Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',),
