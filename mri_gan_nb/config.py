@@ -78,6 +78,9 @@ PROFILE_KEYS = {
     'det_label_smoothing': ('float', 'label smoothing of the detector loss'),
     'verdict_thresholds': ('floats', 'grid of FAKE_FRAME_THRESHOLD'),
     'verdict_fractions': ('floats', 'grid of FAKE_FRACTION'),
+    # -- perceptual dissimilarity f and reconstruction loss (issue 14, 05a_perceptual)
+    'mri_metric': ('str', 'perceptual dissimilarity f of the MRI: ssim (the paper), ms_ssim, gms, uqi or sam'),
+    'gan_recon_loss': ('str', 'pixel reconstruction loss of MRI-GAN: l2 (the paper) or l1'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 

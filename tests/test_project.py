@@ -52,6 +52,6 @@ def test_one_notebook_per_module():
         if m:
             assert m.group(1) not in exp, f"{nb.name} and {exp[m.group(1)]} both export {m.group(1)}"
             exp[m.group(1)] = nb.name
-            assert re.match(r'\d\d_', nb.name), f'{nb.name}: library notebooks are numbered'
+            assert re.match(r'\d\d[a-z]?_', nb.name), f'{nb.name}: library notebooks are numbered (05a_ sorts after 05_)'
     for nb in (ROOT / 'nbs' / 'experiments').glob('*.ipynb'):
         assert 'default_exp' not in nb.read_text(), f'{nb}: experiment notebooks are never exported'
