@@ -1,6 +1,7 @@
-"""Throughput of the MRI: the reference (scikit-image, one pair at a time) vs the batched torch version.
+"""Throughput of the MRI: the reference (scikit-image, one pair at a time) vs the batched torch version,
+and the batched MRI of every other perceptual dissimilarity f (mri_metric) beside SSIM's.
 
-    python benchmarks/mri.py [--pairs 64] [--batch 16] [--threads 2] [--repeat 3] [--chunk N]
+    python benchmarks/mri.py [--pairs 64] [--batch 16] [--threads 2] [--repeat 3] [--chunk N] [--metrics ms_ssim,gms,uqi,sam]
 
 Pairs are realistic face crops: boxes of random size (150-300 px) around the face of scikit-image's
 astronaut photo, cut at the same box from the real photo and from a "fake" one (the face region
@@ -8,7 +9,9 @@ colour-shifted, blurred and blended back through a soft ellipse, the whole frame
 each pair is aligned as in MRI-DF. Both timings include the INTER_AREA resize to 256x256 (the reference
 resizes inside `mri_reference`; the batched one resizes each crop, stacks them and converts to torch
 inside the timed loop). Prints pairs/s of each, the ratio, and the largest absolute difference of the
-MRI; on a machine with CUDA it also times the torch version on the GPU.
+MRI; on a machine with CUDA it also times the torch version on the GPU. Then, for each f of
+`mri_gan_nb.perceptual.MRI_METRICS`, the same batched loop with `dissimilarity_map(real, fake, f)`
+(float64 and float32, CPU and CUDA when present), in pairs/s beside SSIM's.
 """
 import argparse, time
 
@@ -17,6 +20,7 @@ import numpy as np
 import torch
 
 from mri_gan_nb.mri import mri_reference, mri_torch, resize_face
+from mri_gan_nb.perceptual import MRI_METRICS, dissimilarity_map
 
 
 def make_pairs(n, seed=0):
@@ -54,6 +58,8 @@ def main():
     ap.add_argument('--threads', type=int, default=2, help='torch CPU threads (the reference is single-threaded)')
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--chunk', type=int, default=None, help="pairs per ssim_map call (mri_torch's default: 2 on CPU, 64 on GPU)")
+    ap.add_argument('--metrics', default=','.join(m for m in MRI_METRICS if m != 'ssim'),
+                    help='comma-separated f of MRI_METRICS to time beside SSIM (empty: none)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     pairs = make_pairs(args.pairs)
@@ -81,6 +87,28 @@ def main():
             err = np.abs(batched(device, dtype).permute(0, 2, 3, 1).numpy() - refs).max()
             name = f"torch {device} {str(dtype)[6:]} ({args.threads if device == 'cpu' else 'GPU'} thr, batch {args.batch})"
             print(f"{name:40s} {args.pairs / t:8.1f} pairs/s = {t_ref / t:5.1f}x reference, max |diff| {err:.1e}")
+
+    metrics = [m for m in args.metrics.split(',') if m]
+    if metrics: print("\nother f (dissimilarity_map, batched; pairs/s and the ratio to SSIM's torch MRI on the same device/dtype):")
+    def batched_f(metric, device, dtype):
+        out = []
+        for i in range(0, args.pairs, args.batch):
+            chunk = pairs[i:i + args.batch]
+            r = torch.from_numpy(np.stack([resize_face(p) for p, _ in chunk])).permute(0, 3, 1, 2).to(device)
+            f = torch.from_numpy(np.stack([resize_face(q) for _, q in chunk])).permute(0, 3, 1, 2).to(device)
+            out.append(dissimilarity_map(r, f, metric, dtype=dtype).cpu())
+        if device == 'cuda': torch.cuda.synchronize()
+        return torch.cat(out)
+    for device in devices:
+        for dtype in (torch.float64, torch.float32):
+            batched_f('ssim', device, dtype)
+            t_ssim = time_it(lambda: batched_f('ssim', device, dtype), args.repeat)
+            for metric in metrics:
+                batched_f(metric, device, dtype)  # warm-up
+                t = time_it(lambda: batched_f(metric, device, dtype), args.repeat)
+                mean = float(batched_f(metric, device, dtype).mean())
+                name = f"{metric} {device} {str(dtype)[6:]} ({args.threads if device == 'cpu' else 'GPU'} thr, batch {args.batch})"
+                print(f"{name:40s} {args.pairs / t:8.1f} pairs/s = {t_ssim / t:5.2f}x SSIM ({args.pairs / t_ssim:.1f} pairs/s), mean MRI {mean:.4f}")
 
 
 if __name__ == '__main__':
