@@ -62,7 +62,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
     "The stages of the study for the profile of `cfg`, in order."
     taus = [float(t) for t in cfg.gan_taus]
     gan = ('gan_width', 'gan_batch_size', 'gan_epochs', 'gan_max_batches', 'gan_eval', 'gan_lr', 'gan_lambda',
-           'gan_eta', 'gan_amp', 'device')
+           'gan_eta', 'gan_amp', 'gan_recon_loss', 'device')
     stages = [Stage('prepare_data', '01_prepare_data.ipynb', outputs=('faces/manifest.csv',),
                     uses=('synth_', 'augment_', 'frame_every', 'mtcnn_', 'face_', 'detect_downscale', 'dfdc_',
                           'celeb_df', 'ffhq', 'fdf', 'num_workers', 'device'),
