@@ -13,7 +13,9 @@ dropped once made, as a stage writes it and moves on.
 Prints pairs/s of scikit-image and of `mri_fast` on 1 and N processes and their ratios, and the largest
 |mri_fast - mri_reference| over the aligned pairs plus adversarial ones (saturated, blocky,
 letterboxed, white against black, images of 11-16 px). With CUDA, also the pairs/s of the batched
-torch float32 path (`mri_batch`) on the GPU and its largest error.
+torch float32 path (`mri_batch`) on the GPU and its largest error. Then, for each other perceptual
+dissimilarity f of `mri_gan_nb.perceptual.MRI_METRICS` (setting `mri_metric`), the batched
+`dissimilarity_map(real, fake, f)` in float32 (CPU, and CUDA when present), in pairs/s beside SSIM's.
 """
 import argparse, time
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +25,7 @@ import numpy as np
 import torch
 
 from mri_gan_nb.mri import mri_batch, mri_fast, mri_reference, resize_face
+from mri_gan_nb.perceptual import MRI_METRICS, dissimilarity_map
 
 
 def make_pairs(n, seed=0):
@@ -91,6 +94,9 @@ def main():
     ap.add_argument('--pairs', type=int, default=96)
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--workers', type=int, default=2, help='processes of the parallel runs (this machine has 2 cores)')
+    ap.add_argument('--metrics', default=','.join(m for m in MRI_METRICS if m != 'ssim'),
+                    help='comma-separated other f of MRI_METRICS to time beside SSIM (empty: none)')
+    ap.add_argument('--batch', type=int, default=16, help='pairs per dissimilarity_map call')
     args = ap.parse_args()
     pairs = make_pairs(args.pairs)
     _one_thread()
@@ -133,6 +139,30 @@ def main():
               f"{len(pairs) / best:8.1f} pairs/s, max |diff| {err:.1e}")
     else:
         print("no CUDA GPU: the GPU path (mri_batch) was not timed")
+    other_metrics(pairs, [m for m in args.metrics.split(',') if m], args.batch, args.repeat)
+
+
+def other_metrics(pairs, metrics, batch, repeat):
+    "pairs/s of `dissimilarity_map` for each f in `metrics` and for SSIM, batched, float32, on the CPU and CUDA when present."
+    if not metrics: return
+    torch.set_num_threads(2)
+    print(f"\nother f (dissimilarity_map, batches of {batch}, float32, 2 torch threads), beside SSIM on the same path:")
+    def batched(metric, device):
+        for i in range(0, len(pairs), batch):
+            chunk = pairs[i:i + batch]
+            r = torch.from_numpy(np.stack([resize_face(p) for p, _ in chunk])).permute(0, 3, 1, 2).to(device)
+            f = torch.from_numpy(np.stack([resize_face(q) for _, q in chunk])).permute(0, 3, 1, 2).to(device)
+            dissimilarity_map(r, f, metric, dtype=torch.float32).cpu()
+        if device == 'cuda': torch.cuda.synchronize()
+    for device in ['cpu'] + (['cuda'] if torch.cuda.is_available() else []):
+        rates = {}
+        for metric in ['ssim', *metrics]:
+            batched(metric, device)                                   # warm-up
+            best = float('inf')
+            for _ in range(repeat):
+                t0 = time.perf_counter(); batched(metric, device); best = min(best, time.perf_counter() - t0)
+            rates[metric] = len(pairs) / best
+            print(f"  {metric:8s} {device:4s} {rates[metric]:8.1f} pairs/s = {rates[metric] / rates['ssim']:5.2f}x SSIM's torch path")
 
 
 if __name__ == '__main__':

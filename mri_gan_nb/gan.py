@@ -15,16 +15,17 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .config import seed_everything, get_device, save_figure, write_atomic
-from .mri import ssim_map, read_rgb
+from .mri import ssim_map, read_rgb, mri_df_metric
 from .distributed import (ShardedBatches, barrier, global_mean, init_distributed, is_main, rank_seed,
                                     world_size, wrap_ddp)
+from .perceptual import check_metric, mean_similarity
 
 # %% auto #0
-__all__ = ['INDEX_COLUMNS', 'PLAN_DTYPE', 'LOSS_COLUMNS', 'LOSS_FIGURES', 'UNetDown', 'UNetUp', 'init_weights', 'Generator',
-           'Discriminator', 'to_unit', 'gan_loss', 'ssim_loss', 'generator_loss', 'discriminator_loss', 'path_array',
-           'PairTable', 'read_mri_index', 'to_tensor', 'MriPairs', 'epoch_plan', 'heldout_rows', 'heldout_ssim',
-           'load_generator', 'save_samples', 'train_gan', 'gan_out_dir', 'gan_kwargs', 'train_gan_from_settings',
-           'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
+__all__ = ['RECON_LOSSES', 'INDEX_COLUMNS', 'PLAN_DTYPE', 'LOSS_COLUMNS', 'LOSS_FIGURES', 'UNetDown', 'UNetUp', 'init_weights',
+           'Generator', 'Discriminator', 'to_unit', 'gan_loss', 'ssim_loss', 'generator_loss', 'discriminator_loss',
+           'reconstruction_loss', 'perceptual_loss', 'path_array', 'PairTable', 'read_mri_index', 'to_tensor',
+           'MriPairs', 'epoch_plan', 'heldout_rows', 'heldout_ssim', 'load_generator', 'save_samples', 'train_gan',
+           'gan_out_dir', 'gan_kwargs', 'train_gan_from_settings', 'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
 
 # %% ../nbs/06_gan.ipynb #4de0608f
 class UNetDown(nn.Module):
@@ -105,14 +106,36 @@ def ssim_loss(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     s = global_mean(ssim_map(to_unit(fake.float()) * 255, to_unit(target.float()) * 255, data_range=255.0, sigma=1.5, truncate=3.5))
     return torch.sqrt((1 - s.clamp(0, 1)).clamp_min(1e-12))
 
-def generator_loss(d_fake: torch.Tensor, fake: torch.Tensor, target: torch.Tensor, tau: float, lam: float = 100.0) -> dict:
-    "L_G = L_GAN + λ(τ L_2 + (1 − τ) L_per) and its parts, as a dict of scalar tensors."
-    l_gan, l2, l_per = gan_loss(d_fake.float(), True), global_mean((fake.float() - target.float()).square()), ssim_loss(fake, target)
-    return {'loss_G': l_gan + lam * (tau * l2 + (1 - tau) * l_per), 'loss_GAN': l_gan, 'loss_L2': l2, 'loss_SSIM': l_per}
+def generator_loss(d_fake: torch.Tensor, fake: torch.Tensor, target: torch.Tensor, tau: float, lam: float = 100.0,
+                   metric: str = 'ssim', recon: str = 'l2') -> dict:
+    "L_G = L_GAN + λ(τ L_rec + (1 − τ) L_per) and its parts, scalar tensors; L_rec = `recon` (l2|l1), L_per of `metric`; loss_L2, loss_SSIM always logged."
+    l_gan = gan_loss(d_fake.float(), True)
+    l_rec, l_per = reconstruction_loss(fake, target, recon), perceptual_loss(fake, target, metric)
+    parts = {'loss_G': l_gan + lam * (tau * l_rec + (1 - tau) * l_per), 'loss_GAN': l_gan, 'loss_recon': l_rec, 'loss_per': l_per}
+    with torch.no_grad():   # the paper's two terms, logged (Figs. 6, 7) whatever the objective uses
+        parts['loss_L2'] = l_rec if recon == 'l2' else reconstruction_loss(fake, target, 'l2')
+        parts['loss_SSIM'] = l_per if metric == 'ssim' else ssim_loss(fake, target)
+    return parts
 
 def discriminator_loss(d_real: torch.Tensor, d_fake: torch.Tensor, eta: float = 0.5) -> torch.Tensor:
     "L_D = η (MSE(D(y, x), 1) + MSE(D(G(x), x), 0))."
     return eta * (gan_loss(d_real.float(), True) + gan_loss(d_fake.float(), False))
+
+# %% ../nbs/06_gan.ipynb #cb07c27e
+RECON_LOSSES = ('l2', 'l1')
+
+def reconstruction_loss(fake: torch.Tensor, target: torch.Tensor, kind: str = 'l2') -> torch.Tensor:
+    "Pixel reconstruction loss of two [−1, 1] batches (B,3,H,W): `l2` = MSE (the paper's) or `l1` = mean absolute error; a float32 scalar."
+    if kind == 'l2': return global_mean((fake.float() - target.float()).square())   # the global batch's mean under DDP
+    if kind == 'l1': return global_mean((fake.float() - target.float()).abs())
+    raise ValueError(f"gan_recon_loss = {kind!r}: use one of {', '.join(RECON_LOSSES)} (settings.ini)")
+
+# %% ../nbs/06_gan.ipynb #a3433e31
+def perceptual_loss(fake: torch.Tensor, target: torch.Tensor, metric: str = 'ssim') -> torch.Tensor:
+    "L_per = sqrt(1 − S) of two [−1, 1] batches (B,3,H,W), S the batch mean of `metric`'s similarity map (05a_perceptual) clipped to [0, 1]; `ssim` is `ssim_loss`."
+    if check_metric(metric) == 'ssim': return ssim_loss(fake, target)
+    s = global_mean(mean_similarity(to_unit(fake.float()), to_unit(target.float()), metric, data_range=1.0))
+    return torch.sqrt((1 - s.clamp(0, 1)).clamp_min(1e-12))
 
 # %% ../nbs/06_gan.ipynb #349b8a66
 def path_array(paths) -> np.ndarray:
@@ -217,7 +240,7 @@ def heldout_ssim(G: nn.Module, faces: torch.Tensor, mris: torch.Tensor, batch_si
 
 # %% ../nbs/06_gan.ipynb #49fb3109
 LOSS_COLUMNS = ['batch', 'epoch', 'loss_G', 'loss_GAN', 'loss_L2', 'loss_SSIM', 'loss_D']
-_RESUME_KEYS = ('tau', 'width', 'batch_size', 'lr', 'lam', 'eta', 'seed', 'eval_pairs', 'n_index_rows')
+_RESUME_KEYS = ('mri_metric', 'recon_loss', 'tau', 'width', 'batch_size', 'lr', 'lam', 'eta', 'seed', 'eval_pairs', 'n_index_rows')
 
 def _save_atomic(obj, path: Path):
     "`torch.save` of `obj`, written to `path` atomically."
@@ -274,15 +297,20 @@ def save_samples(G: nn.Module, faces: torch.Tensor, mris: torch.Tensor, out_png,
 def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_size: int = 128, epochs: int = 1,
               max_batches: int = 0, eval_every: int = 200, eval_pairs: int = 16, lr: float = 2e-4,
               lam: float = 100.0, eta: float = 0.5, seed: int = 0, device: str = 'auto', amp: bool = False,
-              num_workers: int = 0, resume: bool = True, progress: bool = True) -> dict:
-    "Train MRI-GAN on the MRI-DF index `index_csv`, logging, checkpointing and resuming in `out_dir`; return the summary."
+              num_workers: int = 0, resume: bool = True, progress: bool = True, metric: str = 'ssim',
+              recon_loss: str = 'l2') -> dict:
+    "Train MRI-GAN on the MRI-DF index `index_csv` (built with f = `metric`), logging, checkpointing and resuming in `out_dir`; return the summary."
     if eval_pairs < 1 or batch_size < 1: raise ValueError(f"eval_pairs ({eval_pairs}) and batch_size ({batch_size}) must be at least 1")
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     dev = init_distributed(device)                 # under torchrun: this rank's GPU, in the process group
     main = is_main()                               # only rank 0 writes
     use_amp = bool(amp) and dev.type == 'cuda'
     index = PairTable(read_mri_index(index_csv))   # numpy arrays: DataLoader workers share them, not copy
-    cfg = dict(tau=float(tau), width=int(width), batch_size=int(batch_size), lr=float(lr), lam=float(lam), eta=float(eta),
+    check_metric(metric); reconstruction_loss(torch.zeros(1), torch.zeros(1), recon_loss)   # clear errors first
+    if mri_df_metric(index_csv) != metric:
+        raise ValueError(f"{index_csv} holds MRIs of f = {mri_df_metric(index_csv)}, not mri_metric = {metric}: build an MRI-DF "
+                         f"with mri_metric = {metric} (in its own folder) or train with mri_metric = {mri_df_metric(index_csv)}")
+    cfg = dict(mri_metric=metric, recon_loss=recon_loss, tau=float(tau), width=int(width), batch_size=int(batch_size), lr=float(lr), lam=float(lam), eta=float(eta),
                seed=int(seed), eval_pairs=int(eval_pairs), n_index_rows=len(index), index=str(Path(index_csv).resolve()))
     n_per_epoch = math.ceil(len(epoch_plan(index, 0, seed)) / batch_size)
     target = epochs * n_per_epoch if not max_batches else min(max_batches, epochs * n_per_epoch)
@@ -325,7 +353,8 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
         _append_row(ssim_csv, [step, s])
         if s > best:
             best = s
-            _save_atomic({'state_dict': G.state_dict(), 'width': width, 'tau': float(tau), 'batch': step, 'ssim': s}, best_pt)
+            _save_atomic({'state_dict': G.state_dict(), 'width': width, 'tau': float(tau), 'batch': step, 'ssim': s,
+                          'mri_metric': metric, 'recon_loss': recon_loss}, best_pt)
         _save_atomic({'G': G.state_dict(), 'D': D.state_dict(), 'opt_G': opt_G.state_dict(), 'opt_D': opt_D.state_dict(),
                       'rng': _rng_state(dev),
                       'batch': step, 'epoch': epoch, 'epoch_batch': in_epoch, 'best_ssim': best, 'config': cfg}, latest)
@@ -346,7 +375,7 @@ def train_gan(index_csv, out_dir, *, tau: float = 0.3, width: int = 64, batch_si
             D.requires_grad_(False)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_amp):
                 fake = G_(x); d_fake = D(fake, x)          # D frozen here: its plain module
-            parts = generator_loss(d_fake, fake, y, tau, lam)
+            parts = generator_loss(d_fake, fake, y, tau, lam, metric, recon_loss)
             opt_G.zero_grad(set_to_none=True); parts['loss_G'].backward(); opt_G.step()
             D.requires_grad_(True)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_amp):
@@ -384,7 +413,7 @@ def gan_kwargs(cfg, **overrides) -> dict:
     kw = dict(tau=cfg.gan_tau, width=cfg.gan_width, batch_size=cfg.gan_batch_size, epochs=cfg.gan_epochs,
               max_batches=cfg.gan_max_batches, eval_every=cfg.gan_eval_every, eval_pairs=cfg.gan_eval_pairs,
               lr=cfg.gan_lr, lam=cfg.gan_lambda, eta=cfg.gan_eta, seed=cfg.seed, device=cfg.device,
-              amp=cfg.gan_amp, num_workers=cfg.num_workers)
+              amp=cfg.gan_amp, num_workers=cfg.num_workers, metric=cfg.mri_metric, recon_loss=cfg.gan_recon_loss)
     kw.update({k: v for k, v in overrides.items() if v is not None})
     return kw
 

@@ -23,7 +23,7 @@ from .video import read_rgb, write_atomic, write_rgb
 __all__ = ['MRI_DEFAULTS', 'INDEX_COLUMNS', 'resize_face', 'mri_reference', 'gaussian_kernel1d', 'symmetric_index',
            'pad_symmetric', 'gaussian_blur', 'ssim_map', 'mri_torch', 'ssim_map_cv2', 'mri_fast', 'ssim_map_f32',
            'mri_batch', 'mri_to_uint8', 'write_mri', 'mri_params', 'match_pairs', 'select_videos', 'build_mri_df',
-           'mri_counts', 'plot_mri_samples']
+           'mri_counts', 'mri_df_metric', 'plot_mri_samples']
 
 # %% ../nbs/05_mri.ipynb #841854a3
 def resize_face(img: np.ndarray, size: int = 256) -> np.ndarray:
@@ -253,7 +253,8 @@ def write_mri(real_path, fake_path, out_path, size: int = 256) -> Path:
 from .faces import box_iou
 from .data import split_videos
 
-MRI_DEFAULTS = dict(mri_size=256, mri_dfdc_fraction=0.5, mri_use_celeb_df=True, mri_test_fraction=0.2, mri_min_iou=0.5)
+MRI_DEFAULTS = dict(mri_size=256, mri_dfdc_fraction=0.5, mri_use_celeb_df=True, mri_test_fraction=0.2, mri_min_iou=0.5,
+                   mri_metric='ssim')
 INDEX_COLUMNS = ['face', 'mri', 'real', 'label', 'source', 'video', 'frame', 'split']
 
 def mri_params(cfg_or_params=None, **overrides) -> dict:
@@ -262,6 +263,9 @@ def mri_params(cfg_or_params=None, **overrides) -> dict:
     for k in ('mri_dfdc_fraction', 'mri_test_fraction', 'mri_min_iou'):
         if not 0 <= float(p[k]) <= 1: raise ValueError(f"{k} = {p[k]} must be in [0, 1]")
     if int(p['mri_size']) < 11: raise ValueError(f"mri_size = {p['mri_size']} must be at least 11 (the SSIM window)")
+    from mri_gan_nb.perceptual import check_metric   # 05a_perceptual builds on this module: imported when called
+    if check_metric(p['mri_metric']) == 'ms_ssim' and int(p['mri_size']) < 161:
+        raise ValueError(f"mri_size = {p['mri_size']}: mri_metric = ms_ssim needs at least 161 (5 scales of an 11-pixel window)")
     return p
 
 def match_pairs(fake_record: dict, original_record: dict, min_iou: float) -> tuple[list, list]:
@@ -334,7 +338,11 @@ def _video_rows(row: dict, faces_dir: Path, out_dir: Path, params: dict, records
     if not kept: return [], f'no aligned crop passed the IoU test ({len(dropped)} dropped)', len(dropped)
     fakes = np.stack([_face_256(faces_dir / 'aligned' / Path(vid) / f'{f}_{i}.png', size) for f, i, _ in kept])
     reals = np.stack([_face_256(faces_dir / Path(ov) / f'{f}_{i}.png', size) for f, i, _ in kept])
-    mris = [mri_to_uint8(mri_fast(r, f, size)) for r, f in zip(reals, fakes)]
+    if params['mri_metric'] == 'ssim': mris = [mri_to_uint8(mri_fast(r, f, size)) for r, f in zip(reals, fakes)]
+    else:                                                  # another f = mri_metric (nbs/05a_perceptual)
+        from mri_gan_nb.perceptual import dissimilarity_map
+        t = lambda a: torch.from_numpy(np.ascontiguousarray(a)).permute(0, 3, 1, 2)
+        mris = mri_to_uint8(dissimilarity_map(t(np.stack(reals)), t(np.stack(fakes)), params['mri_metric']).permute(0, 2, 3, 1).numpy())
     rows = []
     for (f, i, _), face, mri in zip(kept, fakes, mris):
         name = f'{f}_{i}'
@@ -382,6 +390,8 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     black = out_dir / 'mri' / 'black.png'
     if not black.is_file(): write_rgb(black, np.zeros((size, size, 3), np.uint8))
     stamp = {k: params[k] for k in ('mri_size', 'mri_min_iou')}
+    if params['mri_metric'] != 'ssim': stamp['mri_metric'] = params['mri_metric']   # MRIs of another f are never reused
+    write_atomic(out_dir / 'mri_df.json', json.dumps({'mri_metric': params['mri_metric']}))
     skipped, counts = _orphan_fakes(videos_table, params), Counter()
     part = out_dir / '.index.partial.csv'   # left by an interrupted run: rewritten
     with open(part, 'w', newline='') as fh:
@@ -414,6 +424,12 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
 def mri_counts(index: pd.DataFrame) -> pd.DataFrame:
     "Images of MRI-DF per source × label × split (what `build_mri_df` returns and writes to counts.csv)."
     return index.groupby(['source', 'label', 'split']).size().rename('images').reset_index()
+
+# %% ../nbs/05_mri.ipynb #ca4bc4be
+def mri_df_metric(index_csv) -> str:
+    "The perceptual dissimilarity f (an `mri_metric` name) the MRI-DF of `index_csv` was built with: its mri_df.json, 'ssim' when absent (built before f was a setting)."
+    rec = Path(index_csv).parent / 'mri_df.json'
+    return json.loads(rec.read_text()).get('mri_metric', 'ssim') if rec.is_file() else 'ssim'
 
 # %% ../nbs/05_mri.ipynb #1ca407bb
 def plot_mri_samples(index_csv, out_png, n: int = 4, seed: int = 0) -> Path:

@@ -139,7 +139,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
     if not seeds: raise SettingsError(f"profile {cfg.profile}: the setting `seeds` is empty; give at least one seed (e.g. seeds = 0)")
     gan, side = lambda t: f'mri_gan_tau_{t:g}', trains_side_by_side(cfg)
     gan_uses = ('gan_width', 'gan_batch_size', 'gan_epochs', 'gan_max_batches', 'gan_eval_', 'gan_lr', 'gan_lambda',
-                'gan_eta', 'gan_amp', 'device')
+                'gan_eta', 'gan_amp', 'gan_recon_loss', 'device')
     det_uses = ('det_', 'efficientnet_b0_weights', 'num_workers', 'device')
     stages = [
         Stage('prepare_data', '01_prepare_data.ipynb', outputs=('faces/manifest.csv',),
