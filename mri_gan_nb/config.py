@@ -86,6 +86,9 @@ PROFILE_KEYS = {
     'default_verdict': ('str', 'verdict (REAL or FAKE) given to such a video'),
     'bootstrap_resamples': ('int', 'bootstrap resamples of the test videos for 95% intervals (at least 1000)'),
     'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
+    # -- engine (nbs/03a_engine.ipynb): how the data stages run; never changes their outputs
+    'dask_workers': ('int', 'data-stage workers: 0 in this process, N a local Dask cluster of N processes, -1 one per core'),
+    'dask_scheduler': ('str', 'address of a running Dask scheduler to run the data stages on (empty: dask_workers decides)'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 
