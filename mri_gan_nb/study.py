@@ -82,7 +82,7 @@ def notebook_code(path: Path) -> str:
 
 # %% ../nbs/09_study.ipynb #e5dddcf6
 ALWAYS = ('profile', 'seed', 'dataset')   # settings every stage depends on
-RUN_ONLY = ('cell_timeout',)              # settings that never change what a stage writes
+RUN_ONLY = ('cell_timeout', 'dask_workers', 'dask_scheduler')   # settings that never change what a stage writes (the engine's outputs are the same on any cluster)
 
 @dataclass
 class Stage:
