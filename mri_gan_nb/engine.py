@@ -68,8 +68,15 @@ def gpu_workers(client) -> int:
 def _error(e: BaseException) -> str:
     return f'{type(e).__name__}: {e}'
 
-def map_items(fn, items, args: tuple = (), client=None, gpu: bool = False, window: int | None = None,
-              total: int | None = None, desc: str = 'items', progress: bool = True):
+def map_items(fn,                       # the task: fn(item, *args) -> a small, picklable result
+              items,                    # an iterable of items (pulled lazily, a window at a time)
+              args: tuple = (),         # arguments shared by every task (scattered to the workers once)
+              client=None,              # a `get_client` client; None: in this process, one item after the other
+              gpu: bool = False,        # the task needs a GPU: ask for the resource GPU when workers advertise it
+              window: int | None = None,  # tasks in flight at most (default: 2 per worker thread)
+              total: int | None = None, # number of items for the progress bar (default: len(items) when known)
+              desc: str = 'items',      # progress-bar label
+              progress: bool = True):
     "Yield (i, item, fn(item, *args), error) in completion order: in this process when `client` is None, else as Dask tasks, at most `window` in flight; error is None or 'Type: message'."
     if total is None and hasattr(items, '__len__'): total = len(items)
     bar = tqdm(total=total, desc=desc, disable=not progress, unit='item', smoothing=0.05)
