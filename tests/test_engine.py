@@ -95,3 +95,17 @@ def test_killed_cluster_resumes_to_same_outputs(videos, serial, tmp_path):
     assert sorted(got) == sorted(want), set(got) ^ set(want)
     assert [k for k in want if got[k] != want[k]] == []
     assert not [p for p in out.rglob('*.partial*')]                            # nothing half-made left
+
+
+def test_mri_cache_identical_on_workers(tmp_path):
+    "The MRI-based detector's inputs: the same MRI bytes in this process and on 2 workers (the generator shipped once)."
+    import torch
+    from mri_gan_nb.detector import make_toy_faces, list_crops, cache_mris
+    from mri_gan_nb.gan import Generator
+    make_toy_faces(tmp_path / 'faces', {'train': (2, 2)}, crops_per_video=3)
+    crops = list_crops(tmp_path / 'faces')
+    torch.manual_seed(0); g = Generator(8).eval()
+    a = cache_mris(crops, g, tmp_path / 'serial', batch_size=4, size=256, progress=False, engine=dict(dask_workers=0))
+    b = cache_mris(crops, g, tmp_path / 'dask', batch_size=4, size=256, progress=False, engine=dict(dask_workers=2))
+    assert len(a) == 12 and [Path(p).name for p in a['path']] == [Path(p).name for p in b['path']]
+    assert tree(tmp_path / 'serial') == tree(tmp_path / 'dask')
