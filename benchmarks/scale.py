@@ -4,10 +4,18 @@ Generates two synthetic mini-DFDCs in the DFDC layout (about 100 and 1,000 small
 each stage of the study on both in a fresh process, and prints side by side, per stage:
 - peak resident memory (RSS) of the process at each size and their ratio (goal: <= 1.2; a stage whose memory
   grows with the dataset shows ~10x), and the peak above the process's own baseline after its imports;
-- disk written per video, and throughput (videos, pairs or images per second).
+- disk written per video, and throughput (videos, pairs or images per second);
+- per data stage on the Dask engine (faces, MRI-DF, MRI caching for the MRI-based detector), on the smaller
+  dataset: throughput with 1 and 2 local Dask workers (cluster start excluded), their ratio (goal >= 1.8 for the
+  decode-bound stages on an otherwise idle 2-core machine) and the CPU time the workers spent (on a shared
+  machine the wall-clock ratio is capped by the load; the CPU time shows the work itself did not grow);
+- the projected time of each data stage on full DFDC from per-item costs measured here at DFDC's own
+  resolution (1920x1080 videos, the paper profile's detect_downscale and MRI-GAN width): on this machine, and,
+  labelled as an estimate, on one GPU node (the assumptions are printed with the table).
 
-    python benchmarks/scale.py                   # 100 and 1,000 videos (about 10 minutes on 2 cores)
+    python benchmarks/scale.py                   # 100 and 1,000 videos (about 15 minutes on 2 cores)
     python benchmarks/scale.py --sizes 30 100    # a quicker look
+    python benchmarks/scale.py --projection-only # only the full-DFDC projection (about a minute)
 
 The stages are the study's own functions (faces with the augmentation plan applied as frames are read,
 MRI-DF, and the training datasets of MRI-GAN and the detector), run with the `smoke` profile's settings
@@ -18,6 +26,10 @@ import argparse, json, os, resource, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 STAGES = ('synthetic', 'faces', 'mri_df', 'gan_data', 'detector_data')
+ENGINE_STAGES = ('faces', 'mri_df', 'mri_cache')                  # the data stages that run on the Dask engine
+# full DFDC (the paper profile): videos through the faces stage, MRI-DF pairs, crops per detector
+DFDC = dict(train_videos=119_154, valid_videos=4_000, test_videos=5_000, frames=300, frame_every=10,
+            augment_fraction=0.3, mri_pairs=2_300_000 + 570_000, detector_crops=4_000_000)
 
 
 def _rss_mb() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -61,8 +73,8 @@ def run_stage(stage: str) -> dict:
     elif stage == 'mri_df':
         from mri_gan_nb.mri import build_mri_df
         videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
-        index = build_mri_df(run / 'faces', videos, run / 'mri_df', cfg, seed=cfg.seed, progress=False)
-        items, unit, out = len(index), 'pairs', [run / 'mri_df']
+        counts = build_mri_df(run / 'faces', videos, run / 'mri_df', cfg, seed=cfg.seed, progress=False)
+        items, unit, out = int(counts.images.sum()), 'pairs', [run / 'mri_df']
     elif stage == 'gan_data':
         from mri_gan_nb.gan import read_mri_index, MriPairs, epoch_plan
         index = read_mri_index(run / 'mri_df' / 'index.csv')
@@ -110,16 +122,182 @@ def report(small: list[dict], large: list[dict]) -> str:
     return '\n'.join(lines)
 
 
+def _worker_cpu(client) -> float:
+    "CPU seconds (user + system) spent so far by the worker processes of `client`."
+    return sum(client.run(lambda: sum(os.times()[:2])).values())
+
+
+def run_engine_stage(stage: str, workers: int) -> dict:
+    "Run one data stage on a fresh local Dask cluster of `workers` processes, into new folders; wall and worker CPU time."
+    import pandas as pd
+    from mri_gan_nb.config import load_settings, seed_everything
+    from mri_gan_nb.engine import get_client
+    cfg = load_settings('smoke').replace(dask_workers=workers); run = cfg.run_dir; seed_everything(cfg.seed)
+    from mri_gan_nb.data import read_study_videos, read_extra_sources
+    t = time.perf_counter(); client = get_client(workers)
+    def warm():                                # imports and MTCNN (loaded once per worker): start-up, not work
+        from mri_gan_nb.faces import get_mtcnn, face_params
+        import mri_gan_nb.detector, mri_gan_nb.mri
+        get_mtcnn(face_params(cfg)['mtcnn_thresholds'], 'auto')
+    client.run(warm)
+    start = time.perf_counter() - t
+    cpu0, own0, t0 = _worker_cpu(client), time.process_time(), time.perf_counter()
+    if stage == 'faces':
+        from mri_gan_nb.faces import extract_faces
+        videos = read_study_videos(cfg, root=run / 'synthetic'); extras = read_extra_sources(cfg, root=run / 'synthetic')
+        clean = pd.concat([videos, extras[extras.source == 'celeb_df']], ignore_index=True)
+        extract_faces(clean, run / f'faces_w{workers}', cfg, progress=False); items, unit = len(clean), 'videos'
+    elif stage == 'mri_df':
+        from mri_gan_nb.mri import build_mri_df
+        videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
+        counts = build_mri_df(run / 'faces', videos, run / f'mri_df_w{workers}', cfg, seed=cfg.seed, progress=False)
+        items, unit = int(counts.images.sum()), 'pairs'
+    elif stage == 'mri_cache':
+        import torch
+        from mri_gan_nb.gan import Generator
+        from mri_gan_nb.detector import list_crops, cache_mris
+        torch.manual_seed(0); g = Generator(cfg.gan_width).eval()
+        crops = list_crops(run / 'faces', ['train', 'valid'])
+        cache_mris(crops, g, run / f'mris_w{workers}', 'cpu', cfg.det_batch_size, progress=False, engine=cfg)
+        items, unit = len(crops), 'crops'
+    else: raise ValueError(stage)
+    secs = time.perf_counter() - t0
+    return dict(stage=stage, workers=workers, items=items, unit=unit, seconds=secs, cpu_s=_worker_cpu(client) - cpu0,
+                driver_cpu_s=time.process_time() - own0, start_s=start)
+
+
+def engine_scaling(root: Path, n_videos: int, stages=ENGINE_STAGES, workers=(1, 2)) -> list[dict]:
+    "Each engine stage on the dataset under `root` (already made by `measure`) with 1 and 2 workers, each in a fresh process."
+    env = dict(os.environ, MRI_GAN_NB_WORK_DIR=str(root / 'work'), MRI_GAN_NB_FIGURES_DIR=str(root / 'figures'), OMP_NUM_THREADS='1',
+               **{f'MRI_GAN_NB_{k}': v for k, v in overrides(n_videos).items()})
+    rows = []
+    for st in stages:
+        for w in workers:
+            res = subprocess.run([sys.executable, __file__, '--engine-stage', st, '--workers', str(w)], env=env, capture_output=True, text=True)
+            if res.returncode != 0: sys.exit(f"engine stage {st} with {w} workers failed:\n{res.stderr[-3000:]}")
+            row = json.loads(res.stdout.strip().splitlines()[-1]); rows.append(row)
+            print(f"  {st:<10} {w} worker(s)  {row['items']} {row['unit']}  {row['seconds']:6.1f} s  worker CPU {row['cpu_s']:6.1f} s", flush=True)
+    return rows
+
+
+def engine_report(rows: list[dict], load: tuple) -> str:
+    "The 1-vs-2-worker table."
+    by = {(r['stage'], r['workers']): r for r in rows}
+    lines = [f"Measured with the machine under load (1/5/15-min load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on "
+             f"{os.cpu_count()} cores, other jobs running): the wall-clock ratio is capped by the cores left to us; "
+             "CPU time shows the work. 'Speed-up on 2 idle cores' = 2 x CPU(1 worker) / CPU(2 workers), workers + driver: what two free "
+             "cores would give at the measured CPU cost (a projection, not a wall-clock measurement).", '',
+             '| stage | items | 1 worker (items/s) | 2 workers (items/s) | speed-up, wall (goal >= 1.8) | speed-up on 2 idle cores, from CPU time | worker CPU s, 1 / 2 workers | driver CPU s, 1 / 2 | wall s, 1 / 2 | cluster start s, 1 / 2 |',
+             '|---|---|---|---|---|---|---|---|---|---|']
+    for st in dict.fromkeys(r['stage'] for r in rows):
+        a, b = by[(st, 1)], by[(st, 2)]
+        ra, rb = a['items'] / max(a['seconds'], 1e-9), b['items'] / max(b['seconds'], 1e-9)
+        ideal = 2 * (a['cpu_s'] + a['driver_cpu_s']) / max(b['cpu_s'] + b['driver_cpu_s'], 1e-9)    # 2 cores' worth of work at the CPU cost measured
+        lines.append(f"| {st} | {a['items']} {a['unit']} | {ra:.2f} | {rb:.2f} | {rb / max(ra, 1e-9):.2f}x | {min(ideal, 2):.2f}x | "
+                     f"{a['cpu_s']:.1f} / {b['cpu_s']:.1f} | {a['driver_cpu_s']:.1f} / {b['driver_cpu_s']:.1f} | "
+                     f"{a['seconds']:.1f} / {b['seconds']:.1f} | {a['start_s']:.1f} / {b['start_s']:.1f} |")
+    return '\n'.join(lines)
+
+
+def dfdc_costs() -> dict:
+    "Per-item CPU costs (seconds, one process, one thread) at DFDC's own size: 1920x1080 decode per frame, MTCNN per sampled frame (paper detect_downscale), one MRI-DF pair, one MRI-GAN MRI (paper width)."
+    import numpy as np, torch
+    torch.set_num_threads(1)
+    from mri_gan_nb.config import load_settings
+    from mri_gan_nb.faces import write_face_video, face_params, get_mtcnn, iter_video_faces
+    from mri_gan_nb.mri import mri_torch, mri_to_uint8, resize_face
+    from mri_gan_nb.video import write_rgb, read_rgb
+    from mri_gan_nb.gan import Generator
+    from mri_gan_nb.detector import generate_mris
+    paper = load_settings('paper')
+    tmp = Path(tempfile.mkdtemp(prefix='dfdc_cost_'))
+    try:
+        n_frames = 31
+        v = write_face_video(tmp / 'hd.mp4', n_frames=n_frames, size=(1920, 1080), face_frac=0.3)
+        p = face_params(paper, device='cpu'); m = get_mtcnn(p['mtcnn_thresholds'], 'cpu')
+        st = {}; c0, w0 = time.process_time(), time.perf_counter()
+        faces = [len(f) for _, _, f in iter_video_faces(v, p, m, st)]
+        cpu = (time.process_time() - c0) / max(time.perf_counter() - w0, 1e-9)   # CPU share we got: costs in CPU seconds, not load
+        decode = cpu * st['decode_s'] / n_frames; detect = cpu * st['detect_s'] / len(faces)
+        # one MRI-DF pair: read two ~300 px crops, resize to 256, SSIM map, write face + MRI PNGs
+        rng = np.random.default_rng(0)
+        a = rng.integers(0, 256, (300, 280, 3), dtype=np.uint8); b = np.clip(a.astype(int) + rng.integers(-20, 20, a.shape), 0, 255).astype(np.uint8)
+        write_rgb(tmp / 'a.png', a); write_rgb(tmp / 'b.png', b)
+        t = time.process_time(); n = 16
+        for _ in range(n):
+            x, y = resize_face(read_rgb(tmp / 'a.png')), resize_face(read_rgb(tmp / 'b.png'))
+            tt = lambda z: torch.from_numpy(z).permute(2, 0, 1)[None]
+            mri = mri_to_uint8(mri_torch(tt(x), tt(y))[0].permute(1, 2, 0).numpy())
+            write_rgb(tmp / 'f.png', y); write_rgb(tmp / 'm.png', mri)
+        pair = (time.process_time() - t) / n
+        g = Generator(paper.gan_width).eval(); imgs = [a] * 8
+        generate_mris(g, imgs[:2], 256, 'cpu')                              # warm-up
+        t = time.process_time(); ys = generate_mris(g, imgs, 256, 'cpu')
+        for yy in ys: write_rgb(tmp / 'g.png', yy)
+        mri_crop = (time.process_time() - t) / len(imgs)
+        return dict(decode_frame=decode, detect_frame=detect, faces_found=sum(faces), mri_pair=pair, mri_crop=mri_crop)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+
+
+# Assumed, not measured here (no GPU on this machine): per-GPU throughputs on one modern data-centre GPU.
+GPU_ASSUMED = dict(node_cores=32, mtcnn_frames_s=100.0, ssim_pairs_s=5000.0, generator_images_s=400.0)
+
+
+def dfdc_projection(c: dict, cores: int) -> str:
+    "Projected time of each data stage on full DFDC: this machine (measured per-item costs / cores) and one GPU node (estimate)."
+    videos = DFDC['train_videos'] + DFDC['valid_videos'] + DFDC['test_videos']
+    videos += int(DFDC['augment_fraction'] * DFDC['train_videos'])        # the augmented copies are cropped too
+    sampled = DFDC['frames'] // DFDC['frame_every']
+    faces_cpu = videos * (DFDC['frames'] * c['decode_frame'] + sampled * c['detect_frame'])
+    mri_cpu, cache_cpu = DFDC['mri_pairs'] * c['mri_pair'], DFDC['detector_crops'] * c['mri_crop']
+    g = GPU_ASSUMED
+    # GPU node: decode on the node's cores, MTCNN / SSIM / MRI-GAN on the GPU; the two overlap (tasks on many workers), so the slower side sets the time
+    faces_gpu = max(videos * DFDC['frames'] * c['decode_frame'] / g['node_cores'], videos * sampled / g['mtcnn_frames_s'])
+    io_pair = max(c['mri_pair'] * 0.5, 1e-6)                               # assumed: half the CPU cost of a pair is PNG/resize I/O
+    mri_gpu = max(DFDC['mri_pairs'] * io_pair / g['node_cores'], DFDC['mri_pairs'] / g['ssim_pairs_s'])
+    cache_gpu = DFDC['detector_crops'] / g['generator_images_s']
+    h = lambda s: f"{s / 3600:,.1f} h" if s < 72 * 3600 else f"{s / 86400:,.1f} days"
+    lines = [f"Per-item costs measured here in CPU seconds (one process, one thread; unaffected by the load): decode {c['decode_frame'] * 1e3:.1f} ms per 1920x1080 frame "
+             "(a synthetic mp4v video; DFDC's H.264 may decode slower), "
+             f"MTCNN {c['detect_frame']:.2f} s per sampled frame (detect_downscale 0.5), MRI-DF {c['mri_pair'] * 1e3:.0f} ms per pair "
+             f"(read, resize, float64 SSIM map, two PNGs), MRI-GAN (width 64) {c['mri_crop']:.2f} s per crop incl. its PNG.", '',
+             f"| stage | items on full DFDC | this machine ({cores} cores, all workers) | one GPU node (ESTIMATE: {g['node_cores']} cores + 1 GPU) |",
+             '|---|---|---|---|',
+             f"| faces | {videos:,} videos ({sampled} sampled of {DFDC['frames']} frames each; train + valid + test + augmented copies) | {h(faces_cpu / cores)} | {h(faces_gpu)} |",
+             f"| MRI-DF | {DFDC['mri_pairs']:,} pairs | {h(mri_cpu / cores)} | {h(mri_gpu)} |",
+             f"| MRI caching (MRI detector) | {DFDC['detector_crops']:,} crops | {h(cache_cpu / cores)} | {h(cache_gpu)} |", '',
+             "This machine: items x measured cost / cores (the engine keeps every core busy; decode and MTCNN both on CPU).",
+             f"GPU node, an ESTIMATE from these ASSUMED rates (not measured here): MTCNN {g['mtcnn_frames_s']:.0f} sampled frames/s per GPU "
+             f"at half 1080p, batched; SSIM maps {g['ssim_pairs_s']:.0f} pairs/s (256x256x3, float32 on the GPU); MRI-GAN {g['generator_images_s']:.0f} "
+             f"images/s (256x256, width 64); decode stays on the {g['node_cores']} CPU cores at the measured rate; half of an MRI-DF pair's "
+             "CPU cost is PNG and resize work that stays on the CPU; CPU and GPU work overlap, so a stage takes max(CPU time / cores, "
+             "items / GPU rate). Formula per stage: faces = max(V x 300 x decode / cores, V x 30 / MTCNN rate); MRI-DF = "
+             "max(P x io / cores, P / SSIM rate); MRI caching = C / MRI-GAN rate."]
+    return '\n'.join(lines)
+
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--sizes', type=int, nargs=2, default=(100, 1000), help='numbers of videos of the two datasets')
     ap.add_argument('--keep', type=Path, help='keep the datasets and outputs in this folder')
+    ap.add_argument('--no-engine', action='store_true', help='skip the 1-vs-2-worker runs and the DFDC projection')
+    ap.add_argument('--projection-only', action='store_true', help='only the per-item costs at DFDC size and the projection')
     ap.add_argument('--stage', help=argparse.SUPPRESS)     # internal: run one stage in this process
+    ap.add_argument('--engine-stage', help=argparse.SUPPRESS)
+    ap.add_argument('--workers', type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.stage: print(json.dumps(run_stage(a.stage))); sys.exit(0)
+    if a.engine_stage: print(json.dumps(run_engine_stage(a.engine_stage, a.workers))); sys.exit(0)
+    if a.projection_only: print(dfdc_projection(dfdc_costs(), os.cpu_count())); sys.exit(0)
     root = a.keep or Path(tempfile.mkdtemp(prefix='mri_gan_nb_scale_'))
     try:
         runs = [measure(n, root / f'n{n}') for n in a.sizes]
-        print('\n' + report(*runs))
+        print('\n## Memory, disk, throughput (in one process)\n\n' + report(*runs))
+        if not a.no_engine:
+            print('\nDask workers (on the smaller dataset):', flush=True)
+            load0 = os.getloadavg(); rows = engine_scaling(root / f'n{a.sizes[0]}', a.sizes[0])
+            load = tuple(max(x, y) for x, y in zip(load0, os.getloadavg()))
+            print('\n## The Dask engine: 1 vs 2 workers\n\n' + engine_report(rows, load))
+            print('\n## Full DFDC, projected\n\n' + dfdc_projection(dfdc_costs(), os.cpu_count()), flush=True)
     finally:
         if not a.keep: shutil.rmtree(root, ignore_errors=True)

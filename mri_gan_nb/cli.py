@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #f32515e7
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, os, sys
 from pathlib import Path
 
 # %% auto #0
@@ -27,6 +27,9 @@ def _mri(a):
 
 def _study(a):
     from mri_gan_nb.study import run_study, StageError
+    if a.scheduler:                           # every stage's notebook reads it through its settings
+        from mri_gan_nb.engine import SCHEDULER_ENV
+        os.environ[SCHEDULER_ENV] = a.scheduler
     try: run_study(a.profile, rerun=tuple(a.rerun or ()), cell_timeout=a.cell_timeout)
     except StageError as e: raise SystemExit(f"mri-gan-nb: error: {e}")
 
@@ -65,6 +68,10 @@ def make_parser() -> argparse.ArgumentParser:
     st.add_argument('--cell-timeout', type=int, metavar='SECONDS',
                     help="stop a stage when one of its notebook's cells runs longer (0 = no limit; default: the "
                          "profile's cell_timeout setting)")
+    st.add_argument('--scheduler', metavar='ADDRESS',
+                    help='run the data stages (faces, MRI-DF, MRI caching) on the Dask scheduler at ADDRESS, e.g. '
+                         "tcp://node1:8786 (default: the profile's dask_workers / dask_scheduler settings); outputs "
+                         'are the same on any cluster, so finished stages stay done')
     st.set_defaults(func=_study)
     d = sub.add_parser('detect', help='detect DeepFakes in videos with a trained model directory',
                        description='Score videos: faces as in training, P(fake) per face, the video rule picked on '

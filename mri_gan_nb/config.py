@@ -91,6 +91,9 @@ PROFILE_KEYS = {
     # -- perceptual dissimilarity f and reconstruction loss (issue 14, 05a_perceptual)
     'mri_metric': ('str', 'perceptual dissimilarity f of the MRI: ssim (the paper), ms_ssim, gms, uqi or sam'),
     'gan_recon_loss': ('str', 'pixel reconstruction loss of MRI-GAN: l2 (the paper) or l1'),
+    # -- engine (nbs/03a_engine.ipynb): how the data stages run; never changes their outputs
+    'dask_workers': ('int', 'data-stage workers: 0 in this process, N a local Dask cluster of N processes, -1 one per core'),
+    'dask_scheduler': ('str', 'address of a running Dask scheduler to run the data stages on (empty: dask_workers decides)'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_detector.ipynb #aa20053b
 from __future__ import annotations
-import hashlib, io, json, math, random, shutil, time, warnings
+import functools, hashlib, io, json, math, random, shutil, time, warnings
 from pathlib import Path
 
 import cv2
@@ -25,7 +25,7 @@ from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_ind
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'CHECKPOINT_FILE',
            'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops',
-           'make_toy_faces', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mris',
+           'make_toy_faces', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'mri_batch', 'cache_mris',
            'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'update_model_dir',
            'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
 
@@ -204,23 +204,43 @@ def generate_mris(generator: nn.Module, images, size: int = 256, device='cpu') -
     with torch.no_grad(): y = generator(x)
     return ((y.clamp(-1, 1) + 1) / 2 * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
-def cache_mris(crops: pd.DataFrame, generator: nn.Module, out_dir: str | Path, device='cpu',
-               batch_size: int = 16, size: int = 256, progress: bool = True) -> pd.DataFrame:
-    "The crop table with `path` pointing at each crop's MRI (generator in eval mode, [−1,1] → [0,1]), cached as PNGs."
-    out_dir = Path(out_dir); device = torch.device(device)
+# %% ../nbs/07_detector.ipynb #77322c5a
+@functools.lru_cache(maxsize=2)
+def _generator_once(generator_path: str, device: str, stamp: tuple):  # stamp: (size, mtime) of the file, so a rewritten file is reloaded
+    from mri_gan_nb.gan import load_generator
+    return load_generator(generator_path, device)
+
+def mri_batch(batch: list, generator, size: int = 256, device='cpu') -> int:
+    "Write the MRIs of one batch of (crop path, MRI path) pairs whose MRI is missing, computing the whole batch (so each MRI is the same whatever was done before); `generator` a module or the path of its file (loaded once per process); return how many were written. The engine's task."
+    if all(Path(d).is_file() for _, d in batch): return 0
+    if isinstance(generator, (str, Path)): st = Path(generator).stat(); generator = _generator_once(str(generator), str(device), (st.st_size, st.st_mtime_ns))
+    generator = generator.to(device).eval()
+    y = generate_mris(generator, [read_rgb(s) for s, _ in batch], size, device)
+    n = 0
+    for (_, d), img in zip(batch, y):
+        if Path(d).is_file(): continue
+        ok, enc = cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+        if not ok: raise OSError(f"could not encode the MRI for {d}")
+        write_atomic(d, enc.tobytes()); n += 1
+    return n
+
+# %% ../nbs/07_detector.ipynb #0e83edca
+def cache_mris(crops: pd.DataFrame, generator, out_dir: str | Path, device='cpu',
+               batch_size: int = 16, size: int = 256, progress: bool = True, engine=None) -> pd.DataFrame:
+    "The crop table with `path` pointing at each crop's MRI (generator — a module or its file's path — in eval mode, [−1,1] → [0,1]), cached as PNGs in fixed batches of the table on the engine (`engine`: Settings or dict with dask_workers / dask_scheduler; None = in process). RuntimeError naming the first failure when a batch fails (the others are written)."
+    from mri_gan_nb.engine import engine_params, get_client, map_items
+    out_dir = Path(out_dir).resolve()
     out = crops.copy()
     out['source'] = crops['path']
     out['path'] = [str(out_dir / v / Path(p).name) for v, p in zip(crops['video'], crops['path'])]
-    todo = [i for i, p in enumerate(out['path']) if not Path(p).is_file()]
-    if not todo: return out
-    generator = generator.to(device).eval()
-    for s in tqdm(range(0, len(todo), batch_size), desc='MRIs', disable=not progress, unit='batch'):
-        idx = todo[s:s + batch_size]
-        y = generate_mris(generator, [read_rgb(out['source'].iat[i]) for i in idx], size, device)
-        for i, img in zip(idx, y):
-            ok, enc = cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-            if not ok: raise OSError(f"could not encode the MRI for {out['path'].iat[i]}")
-            write_atomic(out['path'].iat[i], enc.tobytes())
+    pairs = list(zip(out['source'], out['path']))
+    starts = [s for s in range(0, len(pairs), batch_size) if not all(Path(d).is_file() for _, d in pairs[s:s + batch_size])]
+    if not starts: return out
+    eng = engine_params(engine)
+    client = get_client(eng['dask_workers'], eng['dask_scheduler'])
+    errors = [err for _, _, _, err in map_items(mri_batch, (pairs[s:s + batch_size] for s in starts), (generator, size, str(device)),
+                                                client, gpu=True, total=len(starts), desc='MRIs', progress=progress) if err]
+    if errors: raise RuntimeError(f"{len(errors)} of {len(starts)} MRI batches failed (the others are cached; rerun to retry): {errors[0]}")
     return out
 
 # %% ../nbs/07_detector.ipynb #c8d77b49
@@ -457,8 +477,8 @@ def _file_digest(path, n: int = 12) -> str | None:
     return h.hexdigest()[:n]
 
 def inputs_of(method: str, faces_dir, splits=None, mri_dir=None, generator=None, generator_path=None,
-              device='cpu', batch_size: int = 16, progress: bool = True, augmented_dir=None) -> pd.DataFrame:
-    "The crop table of `splits` with `path` at the images the `method` detector classifies (crops, or their cached MRIs)."
+              device='cpu', batch_size: int = 16, progress: bool = True, augmented_dir=None, engine=None) -> pd.DataFrame:
+    "The crop table of `splits` with `path` at the images the `method` detector classifies (crops, or their MRIs cached on the `engine`, see `cache_mris`)."
     crops = list_crops(faces_dir, splits, augmented_dir=augmented_dir)
     if method == 'plain': return crops
     if method != 'mri': raise ValueError(f"method {method!r}: use one of {METHODS}")
@@ -466,8 +486,8 @@ def inputs_of(method: str, faces_dir, splits=None, mri_dir=None, generator=None,
     todo = [not (Path(mri_dir) / v / Path(p).name).is_file() for v, p in zip(crops['video'], crops['path'])]
     if any(todo) and generator is None:
         if not generator_path: raise ValueError("MRIs are missing and no generator / generator_path was given")
-        generator = _generator(generator_path, device)
-    return cache_mris(crops, generator, mri_dir, device, batch_size, progress=progress)
+        generator = generator_path                  # each worker loads it once
+    return cache_mris(crops, generator, mri_dir, device, batch_size, progress=progress, engine=engine)
 
 def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, generator=None,
                    epochs: int | None = None, max_batches: int = 0, lr: float | None = None,
@@ -489,7 +509,7 @@ def train_detector(cfg, method: str, faces_dir, out_dir, generator_path=None, ge
             cache_mris(mine, generator if generator is not None else _generator(generator_path, device), mri_dir, device, cfg.det_batch_size, progress=False)
         barrier()
     table = inputs_of(method, faces_dir, ['train', 'valid'], mri_cache_dir(out_dir, generator_path), generator,
-                      generator_path, device, cfg.det_batch_size, progress, augmented_dir)
+                      generator_path, device, cfg.det_batch_size, progress, augmented_dir, engine=cfg)
     tr, va = table[table.split == 'train'], table[table.split == 'valid']
     for name, t in (('train', tr), ('valid', va)):
         if t['label'].nunique() < 2: raise ValueError(f"{faces_dir}: the {name} split needs both fake and real faces ({len(t)} crops)")

@@ -16,10 +16,11 @@ from tqdm.auto import tqdm
 from .config import get_device, params_from
 from .video import VideoError, iter_frames, partial_dir, publish_dir, write_atomic, write_rgb
 from .augment import augment_frame
+from .engine import engine_params, get_client, map_items
 
 # %% auto #0
 __all__ = ['FACE_DEFAULTS', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'get_mtcnn', 'detect_faces', 'box_iou',
-           'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_faces']
+           'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group', 'extract_faces']
 
 # %% ../nbs/04_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
@@ -159,7 +160,7 @@ def _boxes_sig(record: dict | None) -> str | None:
 def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None = None,
                   augment: dict | None = None) -> tuple[dict, dict | None]:
     "Crop every face of every `frame_every`-th frame of `row['path']` (augmented by `augment` = {seed, ops} when given); return (manifest row, faces.json record or None)."
-    t0, out_dir, path = time.time(), Path(out_dir), Path(row['path'])
+    out_dir, path = Path(out_dir), Path(row['path'])
     res = dict(frames_read=0, frames_failed=0, faces=0, crops=0, faces_per_frame='{}', aligned=0)
     transform = None
     if augment:
@@ -199,7 +200,7 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
     status, reason = ('ok', '') if crops else ('no_faces', f"MTCNN found no face in {st['read']} frames read")
     if st['failed']: reason = '; '.join(filter(None, [reason, f"{st['failed']} wanted frames failed to decode"]))
     if al_reason: reason = '; '.join(filter(None, [reason, f'no aligned crops: {al_reason}']))
-    out = _status(row, status, reason, **res, seconds=round(time.time() - t0, 3))
+    out = _status(row, status, reason, **res)
     record = dict(video=row['video'], path=str(path), frame_size=size, frames=frames_rec, crops=crops,
                   params={k: params[k] for k in _RESULT_KEYS}, input=_file_sig(path), augment=augment or None,
                   aligned=dict(original_video=original['video'], crops=al_crops, original_sig=_boxes_sig(original)) if original else None,
@@ -211,7 +212,7 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
 
 # %% ../nbs/04_faces.ipynb #b70cb12b
 MANIFEST_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason',
-                    'frames_read', 'frames_failed', 'faces', 'crops', 'faces_per_frame', 'aligned', 'seconds']
+                    'frames_read', 'frames_failed', 'faces', 'crops', 'faces_per_frame', 'aligned']
 _TEXT_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason', 'faces_per_frame']
 
 def _file_sig(path) -> list:
@@ -233,9 +234,56 @@ def _group_order(videos: list, originals: list) -> list:
     group = [o or v for v, o in zip(videos, originals)]
     return sorted(range(len(videos)), key=lambda i: (group[i], originals[i] != '', i))
 
+def _groups(videos: list, originals: list) -> list[list]:
+    "Row positions in groups (an original, then its fakes; a video without one alone), in `_group_order`."
+    key = [o or v for v, o in zip(videos, originals)]
+    out = []
+    for i in _group_order(videos, originals):
+        if out and key[out[-1][0]] == key[i]: out[-1].append(i)
+        else: out.append([i])
+    return out
+
+# %% ../nbs/04_faces.ipynb #28e34f7a
+_BASE = dict(frames_read=0, frames_failed=0, faces=0, crops=0, faces_per_frame='{}', aligned=0)
+
+def extract_group(group: list[dict], out_dir, params: dict, force: bool = False) -> list[dict]:
+    "Crop the videos of one group (manifest-row dicts: an original first, then its fakes) into `out_dir`; return their manifest rows. The engine's task: pure in the group, every file written atomically."
+    out_dir, rows, held, mtcnn = Path(out_dir), [], (None, None), None   # held: (original id, its record)
+    for row in group:
+        row = dict(row); aug = row.pop('augment', '') or ''
+        ov, reason = row['original_video'], ''
+        if row['status'] == 'missing_original':    # no original to pair with, but the fake itself trains the detectors
+            ov, reason = '', f"original missing ({row['reason'] or 'not found'}): own crops only, no aligned crops, no MRI-DF pairs"
+            row.update(status='ok', reason='')
+        if row['status'] != 'ok': rows.append(dict(row, **_BASE)); continue
+        if ov is None: ov, reason = '', f"original {row['original']} is not in the video table: no aligned crops"
+        row['original_video'] = ov
+        aug = json.loads(aug) if aug else None
+        try:
+            orig = None
+            if ov:
+                if held[0] != ov: held = (ov, _load_record(_safe_dir(out_dir, ov), params))
+                orig = held[1] if held[1] is not None and held[1]['summary']['status'] == 'ok' else None
+            rec = None if force else _load_record(_safe_dir(out_dir, row['video']), params, row['path'], aug)
+            if rec is not None and (rec.get('aligned') or {}).get('original_sig') != _boxes_sig(orig): rec = None
+            if rec is not None: out = {**row, **_BASE, **rec['summary']}
+            else:
+                if mtcnn is None: mtcnn = get_mtcnn(params['mtcnn_thresholds'], params['device'])  # once per process (cached)
+                out, rec = extract_video(row, out_dir, params, mtcnn, orig, aug)
+            if ov and orig is None and not reason: reason = f'original {ov} gave no faces (or could not be read): no aligned crops'
+            if not ov: held = (row['video'], rec)
+        except Exception as e:  # one bad video never stops the run
+            out = dict(row, **_BASE, status='error', reason=f'{type(e).__name__}: {e}')
+        if reason: out['reason'] = '; '.join(filter(None, [out['reason'], reason]))
+        rows.append(dict(_BASE, **out))
+    return rows
+
+# %% ../nbs/04_faces.ipynb #814519d5
+_ROW_COLUMNS = ('video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason', 'augment')
+
 def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool = False, progress: bool = True) -> pd.DataFrame:
-    "Crop the faces of every video of `videos` into `out_dir` (a planned video's frames augmented as read); write and return the manifest (one row per video)."
-    params, out_dir = face_params(cfg_or_params), Path(out_dir)
+    "Crop the faces of every video of `videos` into `out_dir` (a planned video's frames augmented as read), group by group on the engine (`dask_workers`, `dask_scheduler`); write and return the manifest (one row per video, the table's order)."
+    params, eng, out_dir = face_params(cfg_or_params), engine_params(cfg_or_params), Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     df = videos.copy()
     for c, d in dict(label='', original='', split='', source='', status='ok', reason='', augment='').items():
@@ -249,40 +297,18 @@ def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool
         return by_path.get(str(Path(o).resolve())) or by_path.get(str((Path(path).parent / o).resolve()))
     df['original_video'] = [orig_id(str(o), p) for o, p in zip(df['original'], df['path'])]
     del by_path, by_id
-    order = _group_order(list(df['video']), [o or '' for o in df['original_video']])
-    held, mtcnn = (None, None), None      # (original id, its record): the one record kept from video to video
+    groups = _groups(list(df['video']), [o or '' for o in df['original_video']])
+    cols = {c: df[c].tolist() for c in _ROW_COLUMNS}
+    row_of = lambda i: {c: (str(v[i]) if c == 'path' else v[i]) for c, v in cols.items()}
+    items = ([row_of(i) for i in g] for g in groups)              # made as the engine asks for them
+    client = get_client(eng['dask_workers'], eng['dask_scheduler'])
     part = out_dir / '.manifest.partial.csv'   # left by an interrupted run: rewritten
     with open(part, 'w', newline='') as fh:
         writer = csv.DictWriter(fh, MANIFEST_COLUMNS, extrasaction='ignore'); writer.writeheader()
-        for i in tqdm(order, desc='faces', disable=not progress):
-            row = {c: df[c].iat[i] for c in ('video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason')}
-            row['path'] = str(row['path'])
-            base = dict(frames_read=0, frames_failed=0, faces=0, crops=0, faces_per_frame='{}', aligned=0, seconds=0.0)
-            ov, reason = row['original_video'], ''
-            if row['status'] == 'missing_original':    # no original to pair with, but the fake itself trains the detectors
-                ov, reason = '', f"original missing ({row['reason'] or 'not found'}): own crops only, no aligned crops, no MRI-DF pairs"
-                row.update(status='ok', reason='')
-            if row['status'] != 'ok': writer.writerow(dict(row, **base)); continue
-            if ov is None: ov, reason = '', f"original {row['original']} is not in the video table: no aligned crops"
-            row['original_video'] = ov
-            aug = json.loads(df['augment'].iat[i]) if df['augment'].iat[i] else None
-            try:
-                orig = None
-                if ov:
-                    if held[0] != ov: held = (ov, _load_record(_safe_dir(out_dir, ov), params))
-                    orig = held[1] if held[1] is not None and held[1]['summary']['status'] == 'ok' else None
-                rec = None if force else _load_record(_safe_dir(out_dir, row['video']), params, row['path'], aug)
-                if rec is not None and (rec.get('aligned') or {}).get('original_sig') != _boxes_sig(orig): rec = None
-                if rec is not None: out = {**row, **base, **rec['summary']}
-                else:
-                    if mtcnn is None: mtcnn = get_mtcnn(params['mtcnn_thresholds'], params['device'])
-                    out, rec = extract_video(row, out_dir, params, mtcnn, orig, aug)
-                if ov and orig is None and not reason: reason = f'original {ov} gave no faces (or could not be read): no aligned crops'
-                if not ov: held = (row['video'], rec)
-            except Exception as e:  # one bad video never stops the run
-                out = dict(row, **base, status='error', reason=f'{type(e).__name__}: {e}')
-            if reason: out['reason'] = '; '.join(filter(None, [out['reason'], reason]))
-            writer.writerow(dict(base, **out))
+        for _, group, rows, err in map_items(extract_group, items, (out_dir, params, force), client, gpu=True,
+                                             total=len(groups), desc='faces', progress=progress):
+            if err: rows = [dict(r, **_BASE, status='error', reason=f'task failed: {err}') for r in group]
+            writer.writerows(rows)
     man = pd.read_csv(part, keep_default_na=False, dtype={c: str for c in _TEXT_COLUMNS})
     man = man.set_index('video').loc[list(df['video'])].reset_index()
     write_atomic(out_dir / 'manifest.csv', man.to_csv(index=False))

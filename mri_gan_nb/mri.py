@@ -22,8 +22,8 @@ from .video import read_rgb, write_atomic, write_rgb
 # %% auto #0
 __all__ = ['MRI_DEFAULTS', 'INDEX_COLUMNS', 'resize_face', 'mri_reference', 'gaussian_kernel1d', 'symmetric_index',
            'pad_symmetric', 'gaussian_blur', 'ssim_map', 'mri_torch', 'ssim_map_cv2', 'mri_fast', 'ssim_map_f32',
-           'mri_batch', 'mri_to_uint8', 'write_mri', 'mri_params', 'match_pairs', 'select_videos', 'build_mri_df',
-           'mri_counts', 'mri_df_metric', 'plot_mri_samples']
+           'mri_batch', 'mri_to_uint8', 'write_mri', 'mri_params', 'match_pairs', 'select_videos', 'mri_df_video',
+           'build_mri_df', 'mri_counts', 'mri_df_metric', 'plot_mri_samples']
 
 # %% ../nbs/05_mri.ipynb #841854a3
 def resize_face(img: np.ndarray, size: int = 256) -> np.ndarray:
@@ -373,11 +373,37 @@ def _orphan_fakes(videos: pd.DataFrame, params: dict) -> list[dict]:
     return [dict(video=x, reason=f"original missing: no MRI-DF pairs (still cropped for the detectors); {why}", dropped=0)
             for x, why in zip(v.video, v.reason)]
 
+# %% ../nbs/05_mri.ipynb #1bbeb215
+def _marker(out_dir: Path, video: str) -> Path:
+    return out_dir / 'done' / Path(video).parent / f"{Path(video).name}.json"
+
+def mri_df_video(r: dict, faces_dir, out_dir, params: dict, force: bool = False) -> dict:
+    "Write one selected video's MRI-DF faces and MRIs and its marker `done/<video>.json` (kept when it matches the inputs and parameters); return the marker (video, params, rows, skipped, dropped). The engine's task: pure in the video."
+    faces_dir, out_dir = Path(faces_dir), Path(out_dir)
+    marker = _marker(out_dir, r['video'])
+    vstamp = {**{k: params[k] for k in ('mri_size', 'mri_min_iou')}, 'inputs': _inputs_sig(r, faces_dir)}
+    if params['mri_metric'] != 'ssim': vstamp['mri_metric'] = params['mri_metric']   # MRIs of another f are never reused
+    m = None
+    if not force and marker.is_file():
+        try: m = json.loads(marker.read_text())
+        except (OSError, ValueError): m = None
+    if m and m.get('params') == vstamp: return m
+    if r['source'] not in ('ffhq', 'fdf') and r.get('face_status', 'ok') != 'ok':
+        new, why, dropped = [], f"face-crops status {r['face_status']}", 0
+    else:
+        try: new, why, dropped = _video_rows(r, faces_dir, out_dir, params, {})
+        except (OSError, ValueError) as e: new, why, dropped = [], f'{type(e).__name__}: {e}', 0
+    m = dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped)
+    write_atomic(marker, json.dumps(m))
+    return m
+
+# %% ../nbs/05_mri.ipynb #6e8d7f82
 def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=None, seed: int = 0,
                  force: bool = False, progress: bool = True) -> pd.DataFrame:
-    "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`; write index.csv (streamed), counts.csv, skipped.csv; return the counts (source, label, split, images)."
-    from tqdm.auto import tqdm
-    params, faces_dir, out_dir = mri_params(cfg_or_params), Path(faces_dir), Path(out_dir)
+    "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`, video by video on the engine (`dask_workers`, `dask_scheduler`); write index.csv (streamed), counts.csv, skipped.csv; return the counts (source, label, split, images)."
+    from mri_gan_nb.engine import engine_params, get_client, map_items
+    params, eng = mri_params(cfg_or_params), engine_params(cfg_or_params)
+    faces_dir, out_dir = Path(faces_dir).resolve(), Path(out_dir).resolve()
     size = int(params['mri_size'])
     sel = select_videos(videos_table, params, seed)
     manifest = pd.read_csv(faces_dir / 'manifest.csv', dtype=str, keep_default_na=False,
@@ -389,31 +415,23 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     out_dir.mkdir(parents=True, exist_ok=True)
     black = out_dir / 'mri' / 'black.png'
     if not black.is_file(): write_rgb(black, np.zeros((size, size, 3), np.uint8))
-    stamp = {k: params[k] for k in ('mri_size', 'mri_min_iou')}
-    if params['mri_metric'] != 'ssim': stamp['mri_metric'] = params['mri_metric']   # MRIs of another f are never reused
-    write_atomic(out_dir / 'mri_df.json', json.dumps({'mri_metric': params['mri_metric']}))
+    write_atomic(out_dir / 'mri_df.json', json.dumps({'mri_metric': params['mri_metric']}))   # which f made these MRIs
+    cols = [c for c in ('video', 'path', 'label', 'original', 'original_video', 'source', 'split') if c in sel]
+    items = (dict(zip(cols, v), face_status=face_status.get(v[0], 'ok')) for v in zip(*(sel[c].tolist() for c in cols)))
+    failed = {}   # a task that died (not a bad video: those are in their markers): video -> reason
+    for _, r, _, err in map_items(mri_df_video, items, (faces_dir, out_dir, params, force), get_client(eng['dask_workers'], eng['dask_scheduler']),
+                                  total=len(sel), desc='MRI-DF', progress=progress):
+        if err: failed[r['video']] = f'task failed: {err}'
     skipped, counts = _orphan_fakes(videos_table, params), Counter()
     part = out_dir / '.index.partial.csv'   # left by an interrupted run: rewritten
-    with open(part, 'w', newline='') as fh:
+    with open(part, 'w', newline='') as fh:        # in the table's order, from the markers: the same whatever ran first
         writer = csv.DictWriter(fh, INDEX_COLUMNS, lineterminator='\n'); writer.writeheader()
-        for r in tqdm(sel.to_dict('records'), desc='MRI-DF', disable=not progress):
-            marker = out_dir / 'done' / Path(r['video']).parent / f"{Path(r['video']).name}.json"
-            vstamp = {**stamp, 'inputs': _inputs_sig(r, faces_dir)}
-            m = None
-            if not force and marker.is_file():
-                try: m = json.loads(marker.read_text())
-                except (OSError, ValueError): m = None
-            if m and m.get('params') == vstamp: new, why, dropped = m['rows'], m['skipped'], m['dropped']
-            else:
-                if r['source'] not in ('ffhq', 'fdf') and face_status.get(r['video'], 'ok') != 'ok':
-                    new, why, dropped = [], f"face-crops status {face_status[r['video']]}", 0
-                else:
-                    try: new, why, dropped = _video_rows(r, faces_dir, out_dir, params, {})
-                    except (OSError, ValueError) as e: new, why, dropped = [], f'{type(e).__name__}: {e}', 0
-                write_atomic(marker, json.dumps(dict(video=r['video'], params=vstamp, rows=new, skipped=why, dropped=dropped)))
-            for x in sorted(new, key=lambda x: (x['frame'], x['face'])):
-                x = dict(x, split=r['split']); writer.writerow(x); counts[(x['source'], x['label'], x['split'])] += 1
-            if why or dropped: skipped.append(dict(video=r['video'], reason=why or 'some pairs dropped', dropped=dropped))
+        for vid, split in zip(sel['video'].tolist() if len(sel) else [], sel['split'].tolist() if len(sel) else []):
+            if vid in failed: skipped.append(dict(video=vid, reason=failed[vid], dropped=0)); continue
+            m = json.loads(_marker(out_dir, vid).read_text())
+            for x in sorted(m['rows'], key=lambda x: (x['frame'], x['face'])):
+                x = dict(x, split=split); writer.writerow(x); counts[(x['source'], x['label'], x['split'])] += 1
+            if m['skipped'] or m['dropped']: skipped.append(dict(video=vid, reason=m['skipped'] or 'some pairs dropped', dropped=m['dropped']))
     os.replace(part, out_dir / 'index.csv')
     counts = pd.DataFrame([(*k, n) for k, n in sorted(counts.items())], columns=['source', 'label', 'split', 'images'])
     write_atomic(out_dir / 'counts.csv', counts.to_csv(index=False))

@@ -83,7 +83,7 @@ def notebook_code(path: Path) -> str:
 
 # %% ../nbs/09_study.ipynb #e5dddcf6
 ALWAYS = ('profile', 'seed', 'dataset')   # settings every stage depends on
-RUN_ONLY = ('cell_timeout', 'gpus')       # settings that never change what a stage writes (gpus: a checkpoint resumes at any number)
+RUN_ONLY = ('cell_timeout', 'gpus', 'dask_workers', 'dask_scheduler')   # never change what a stage writes: a checkpoint resumes at any number of GPUs, the engine's outputs are the same on any cluster
 
 @dataclass
 class Stage:
