@@ -13,8 +13,8 @@ import numpy as np
 from .video import write_atomic   # the one atomic writer (01a_video); here for the modules that import it from config
 
 # %% auto #0
-__all__ = ['PATH_KEYS', 'PROFILE_KEYS', 'PROFILES', 'SettingsError', 'parse_value', 'find_settings_file', 'Settings',
-           'load_settings', 'params_from', 'save_figure', 'seed_everything', 'get_device', 'torch_threads']
+__all__ = ['PATH_KEYS', 'PROFILE_KEYS', 'PROFILES', 'TEST_PROFILES', 'SettingsError', 'parse_value', 'find_settings_file',
+           'Settings', 'load_settings', 'params_from', 'save_figure', 'seed_everything', 'get_device', 'torch_threads']
 
 # %% ../nbs/00_config.ipynb #bccafc47
 PATH_KEYS = {
@@ -95,7 +95,8 @@ PROFILE_KEYS = {
     'dask_workers': ('int', 'data-stage workers: 0 in this process, N a local Dask cluster of N processes, -1 one per core'),
     'dask_scheduler': ('str', 'address of a running Dask scheduler to run the data stages on (empty: dask_workers decides)'),
 }
-PROFILES = ('smoke', 'quick', 'paper')
+PROFILES = ('smoke', 'rehearsal', 'quick', 'paper')
+TEST_PROFILES = ('smoke', 'rehearsal')   # run by the tests: their figures stay in their run dir
 
 # %% ../nbs/00_config.ipynb #9e0910cb
 class SettingsError(ValueError):
@@ -153,8 +154,8 @@ class Settings:
 
     @property
     def figures_dir(self) -> Path:
-        "Where this profile's figures and tables go: <figures_dir>/<profile>, except `smoke` runs (tests), which keep theirs in the run dir."
-        return self.run_dir / 'figures' if self.profile == 'smoke' else self.paths['figures_dir'] / self.profile
+        "Where this profile's figures and tables go: <figures_dir>/<profile>, except the test profiles' (`smoke`, `rehearsal`), which keep theirs in the run dir."
+        return self.run_dir / 'figures' if self.profile in TEST_PROFILES else self.paths['figures_dir'] / self.profile
 
     @property
     def synthetic_root(self) -> Path:
