@@ -86,6 +86,10 @@ PROFILE_KEYS = {
     'default_verdict': ('str', 'verdict (REAL or FAKE) given to such a video'),
     'bootstrap_resamples': ('int', 'bootstrap resamples of the test videos for 95% intervals (at least 1000)'),
     'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
+    # -- detect on real videos: working size, per-person verdicts, multi-person fakes
+    'detect_long_side': ('int', 'longer side (px) frames are shrunk to for face detection, never enlarged; crops still come from the full frame (0 = native)'),
+    'verdict_aggregation': ('str', 'video rule of `detect`: track (per person; the video is FAKE when any person is) or pooled (all faces together, the paper)'),
+    'synth_multi_person_videos': ('int', 'real videos with two or three people in each of the validation and test splits, each with a fake swapping one person'),
 }
 PROFILES = ('smoke', 'quick', 'paper')
 

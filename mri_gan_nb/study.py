@@ -135,7 +135,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
     det_uses = ('det_', 'efficientnet_b0_weights', 'num_workers', 'device')
     stages = [
         Stage('prepare_data', '01_prepare_data.ipynb', outputs=('faces/manifest.csv',),
-              uses=('synth_', 'augment_', 'frame_every', 'mtcnn_', 'face_', 'detect_downscale', 'dfdc_', 'celeb_df',
+              uses=('synth_', 'augment_', 'frame_every', 'mtcnn_', 'face_', 'detect_', 'dfdc_', 'celeb_df',
                     'ffhq', 'fdf', 'num_workers', 'device'),
               owns=('synthetic', 'augmented', 'faces', 'faces_augmented')),
         Stage('mri_dataset', '02_mri_dataset.ipynb', outputs=('mri_df/index.csv',), uses=('mri_',), owns=('mri_df',),
