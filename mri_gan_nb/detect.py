@@ -166,7 +166,7 @@ def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, sa
         crops.clear()
     try:
         for i, frame, fcs in iter_video_faces(path, params, mtcnn, st):
-            if keep_pictures: pics['frames'].append((int(i), _thumb(frame, 480), frame.shape[1] / _thumb(frame, 480).shape[1]))
+            if keep_pictures: th = _thumb(frame, 480); pics['frames'].append((int(i), th, frame.shape[1] / th.shape[1]))
             for k, fc in enumerate(fcs):
                 faces.append(dict(frame=int(i), face=k, track=None, box=[round(float(x), 1) for x in fc['box']],
                                   crop_box=[int(x) for x in fc['crop_box']], prob=None))
