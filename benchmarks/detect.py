@@ -13,7 +13,7 @@ at a time. That takes minutes per video here, so it is timed on the first `--aut
 per-frame time is multiplied by the number of frames (stated as an extrapolation in the output); decoding is
 timed on the whole video.
 
-    python benchmarks/detect.py                          # 1080p and 4K, 10 s each, 2 threads
+    python benchmarks/detect.py                          # 1080p and 4K, 10 s each, the model's threads (1)
     python benchmarks/detect.py --sizes 1920x1080 --authors-frames 10
 """
 import argparse, json, os, resource, subprocess, sys, tempfile, time
@@ -80,7 +80,8 @@ def main(argv=None):
     ap.add_argument('--sizes', nargs='+', default=list(GOALS), help='video sizes WxH (default 1920x1080 3840x2160)')
     ap.add_argument('--seconds', type=float, default=10)
     ap.add_argument('--fps', type=int, default=30)
-    ap.add_argument('--threads', type=int, default=2, help='torch threads (default 2: the goal is on 2 cores)')
+    ap.add_argument('--threads', type=int, default=0, help="torch threads (default 0: the model's torch_threads setting, "
+                    "1 in the quick profile: on a loaded 2-core machine 2 threads were 3x slower)")
     ap.add_argument('--profile', default='quick', help='profile of the model settings (default quick: the defaults)')
     ap.add_argument('--authors-frames', type=int, default=10, help='frames the authors\' pipeline is timed on (then extrapolated)')
     ap.add_argument('--child', nargs='+', help=argparse.SUPPRESS)
@@ -94,6 +95,7 @@ def main(argv=None):
     from mri_gan_nb.detector import DeepFakeDetector, save_model_dir
     from mri_gan_nb.faces import write_face_video
     cfg = load_settings(args.profile)
+    args.threads = args.threads or cfg.torch_threads or os.cpu_count()
     rows = []
     with tempfile.TemporaryDirectory(prefix='detect_bench_') as tmp:
         tmp = Path(tmp)

@@ -355,7 +355,7 @@ def write_report(r: dict, out_png, max_frames: int = 6, max_faces: int = 8) -> P
             x1, y1, x2, y2 = (v / s for v in f['box'])
             c = cmap(float(f['prob']))
             ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color=c, lw=2))
-            ax.text(x1, y1 - 2, f"P{f['track']} {f['prob']:.2f}", color='white', fontsize=7, bbox=dict(facecolor=c, pad=1, lw=0))
+            ax.text(x1, y1 - 2, f"P{f['track']} {f['prob']:.2f}", color='black', fontsize=7, bbox=dict(facecolor=c, pad=1, lw=0))
     ax = fig.add_subplot(gs[1, :])
     for p in r.get('people', []):
         fs = [f for f in r['faces'] if f['track'] == p['person']]

@@ -18,9 +18,9 @@ from .video import VideoError, iter_frames, partial_dir, publish_dir, write_atom
 from .augment import augment_frame
 
 # %% auto #0
-__all__ = ['FACE_DEFAULTS', 'MIN_FACE_PX', 'PNET_PX', 'RETRY_SHORT_SIDE', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video',
-           'get_mtcnn', 'working_scale', 'retry_scale', 'detect_faces', 'box_iou', 'crop_box', 'face_crops',
-           'iter_video_faces', 'extract_video', 'extract_faces']
+__all__ = ['FACE_DEFAULTS', 'MIN_FACE_PX', 'PNET_PX', 'MIN_WORKING_FACE', 'RETRY_SHORT_SIDE', 'FRAME_BATCH_BYTES',
+           'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'get_mtcnn', 'working_scale', 'retry_scale',
+           'detect_faces', 'box_iou', 'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_faces']
 
 # %% ../nbs/04_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
@@ -74,6 +74,7 @@ def get_mtcnn(thresholds=(0.85, 0.95, 0.95), device='auto'):
 
 MIN_FACE_PX = 20   # facenet-pytorch MTCNN's default min_face_size: the smallest face looked for, in native pixels
 PNET_PX = 12       # MTCNN's P-net window: no face smaller than this (at the scale MTCNN sees) can be found
+MIN_WORKING_FACE = 16   # px: the smallest face looked for in a shrunk frame (MTCNN's 20 px scaled with the frame, not below this)
 RETRY_SHORT_SIDE = 1080   # the retry looks for faces down to MIN_FACE_PX per this many px of the frame's shorter side
 
 def working_scale(width: int, height: int, long_side: int = 0, downscale: float = 1.0) -> float:
@@ -95,7 +96,7 @@ def _detect_at(frames, mtcnn, s: float) -> list[dict]:
     if min(sw, sh) < PNET_PX: return [dict(_empty(), scale=s) for _ in frames]   # too small for any face
     if (sw, sh) != (w, h): frames = [cv2.resize(f, (sw, sh), interpolation=cv2.INTER_AREA) for f in frames]
     m = copy.copy(mtcnn)            # shares the nets; only the minimum face differs
-    m.min_face_size = max(PNET_PX, min(round(MIN_FACE_PX * s), min(sw, sh)))
+    m.min_face_size = max(PNET_PX, min(max(MIN_WORKING_FACE, round(MIN_FACE_PX * s)), min(sw, sh)))
     scale = np.array([w / sw, h / sh])
     boxes, probs, lms = m.detect(list(frames), landmarks=True)
     out = []
@@ -147,8 +148,10 @@ def face_crops(frame: np.ndarray, det: dict, margin: float) -> list[dict]:
     return out
 
 # %% ../nbs/04_faces.ipynb #efaa2a8f
+FRAME_BATCH_BYTES = 192 << 20   # at most this many bytes of frames held for one detection batch
+
 def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None, transform=None):
-    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`, each frame first passed through `transform(frame, index)` when given; fill `stats`."
+    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`, each frame first passed through `transform(frame, index)` when given; fill `stats`. Frames are held `face_batch_size` at a time, at most FRAME_BATCH_BYTES of them."
     stats = {} if stats is None else stats
     stats.update(decode_s=0.0, detect_s=0.0)
     every, bs = int(params['frame_every']), int(params['face_batch_size'])
@@ -162,7 +165,7 @@ def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None, trans
     for i, f in iter_frames(path, every, stats=stats):
         if transform is not None: f = transform(f, i)
         stats['decode_s'] += time.perf_counter() - t
-        if size is None: size = f.shape[:2]
+        if size is None: size = f.shape[:2]; bs = max(1, min(bs, FRAME_BATCH_BYTES // f.nbytes))   # 4K: 7 frames a batch
         if f.shape[:2] != size: stats['failed'] += 1   # a stray frame of another size
         else:
             batch.append((i, f))

@@ -156,7 +156,8 @@ def test_bad_inputs_each_get_a_named_status(study, tmp_path):
     for name in ('mjpg.avi', 'two words é.mp4'):
         assert got[name]['status'] == 'ok' and got[name]['n_faces'] > 0, got[name]
     assert got['gray.avi']['status'] in ('ok', 'no_faces') and got['gray.avi']['frames_read'] > 0   # decoded (as RGB), judged
-    assert got['odd.avi']['status'] in ('ok', 'no_faces') and 'odd size 97x61' in got['odd.avi']['reason'], got['odd.avi']
+    # OpenCV's writers round 97x61 down to 96x60: decoded and judged at the size the file has
+    assert got['odd.avi']['status'] in ('ok', 'no_faces') and got['odd.avi']['size'] == [96, 60], got['odd.avi']
     for r in got.values(): assert r['reason'] or r['status'] == 'ok'
     assert sorted(p.name for p in d.iterdir()) == before and 'Traceback' not in res.stderr     # nothing written beside them
 
