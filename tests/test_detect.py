@@ -181,3 +181,18 @@ def test_out_resume_faces_out_report_and_multi_person(study, tmp_path):
     assert sorted(p.suffix for p in rep.iterdir()) == ['.png', '.png']
     again = run_cli(args, env, check=0).stdout                      # resumes: nothing left to do
     assert 'already in' in again and len(pd.read_csv(out)) == 2
+
+
+def test_mri_command_names_bad_sizes(tmp_path, work_env):
+    "`mri --size 0` used to end in an OpenCV assertion, `--size 8` in scikit-image's win_size text."
+    import numpy as np
+    rng = np.random.default_rng(0)
+    for name in ('real.png', 'fake.png'):
+        cv2.imwrite(str(tmp_path / name), rng.integers(0, 256, (40, 40, 3), dtype=np.uint8))
+    for size in ('0', '8', '-5'):
+        err = run_cli(['mri', tmp_path / 'real.png', tmp_path / 'fake.png', '--out', tmp_path / 'x.png', '--size', size],
+                      work_env, check=2).stderr
+        assert f'--size {size}' in err and 'at least 16' in err and 'Traceback' not in err, err
+    assert not (tmp_path / 'x.png').exists()
+    run_cli(['mri', tmp_path / 'real.png', tmp_path / 'fake.png', '--out', tmp_path / 'ok.png', '--size', '16'], work_env, check=0)
+    assert cv2.imread(str(tmp_path / 'ok.png')).shape == (16, 16, 3)
