@@ -22,6 +22,7 @@ def _describe(summary: dict, out) -> str:
 
 def _mri(a):
     from mri_gan_nb.mri import write_mri
+    if a.size < 16: raise ValueError(f"--size {a.size}: use at least 16 px (the SSIM window is 11 px; the paper uses 256)")
     write_mri(a.real, a.fake, a.out, size=a.size)
     print(f"wrote {a.out}")
 
@@ -40,9 +41,14 @@ def _detect(a) -> int:
         from mri_gan_nb.detector import load_model_dir
         got = load_model_dir(model)[1].get('method')
         if got != a.method: raise ValueError(f"--method {a.method} but {model} holds a {got} model")
-    results = detect_videos(a.videos, model, save_mri=a.save_mri, device=a.device, downscale=a.downscale)
-    print(json.dumps(results, indent=1) if a.json else format_report(results))
-    return 0 if any(r['status'] == 'ok' for r in results) else 1
+    show = None if a.json else (lambda r: print(format_report([r]), flush=True))   # each video as soon as it is scored
+    results = detect_videos(a.videos, model, save_mri=a.save_mri, device=a.device, downscale=a.downscale,
+                            aggregation=a.aggregation, out=a.out, faces_out=a.faces_out, report=a.report,
+                            on_result=show, progress=True)
+    if a.json: print(json.dumps(results, indent=1))
+    elif len(results) > 1: print(f"scored {sum(r['status'] == 'ok' for r in results)} of {len(results)} videos")
+    elif not results: print(f"nothing to do: every video is already in {a.out}" if a.out else "no video found")
+    return 0 if any(r['status'] == 'ok' for r in results) or not results else 1
 
 # %% ../nbs/11_cli.ipynb #826bda20
 def make_parser() -> argparse.ArgumentParser:
@@ -77,15 +83,22 @@ def make_parser() -> argparse.ArgumentParser:
                        description='Score videos: faces as in training, P(fake) per face, the video rule picked on '
                                    'validation. Exit status 0 when at least one video was scored, 1 when none could be, '
                                    '2 for a usage or setting error.')
-    d.add_argument('videos', nargs='+', type=Path, metavar='VIDEO')
+    d.add_argument('videos', nargs='+', type=Path, metavar='VIDEO', help='video files, folders (searched recursively) or glob patterns')
     d.add_argument('--method', choices=('plain', 'mri'), help='detector of the study to use (default plain)')
     d.add_argument('--model', type=Path, metavar='DIR', help='model directory (default: <work_dir>/<profile>/detector/<method>)')
     d.add_argument('--profile', default='quick', help='profile whose study wrote the default model directory')
     d.add_argument('--json', action='store_true', help='print the results as JSON')
     d.add_argument('--save-mri', type=Path, metavar='DIR', help='write the MRI of each face under DIR (mri method)')
     d.add_argument('--device', default='auto', choices=('auto', 'cpu', 'cuda'))
-    d.add_argument('--downscale', type=float, metavar='F', help="scale frames by F for face detection only "
-                   "(default: the model's detect_downscale; 0.25 makes 1080p video several times faster)")
+    d.add_argument('--downscale', type=float, metavar='F', help="at most scale frames by F for face detection only; frames "
+                   "without a face are retried finer (default: the model's detect_long_side / detect_downscale, fast at any size)")
+    d.add_argument('--aggregation', choices=('track', 'pooled'), help="video rule: track = per person, FAKE when any person is "
+                   "(default); pooled = all faces together, as the paper")
+    d.add_argument('--out', type=Path, metavar='FILE', help='append one row per video to FILE (.csv or .jsonl) as it is scored; '
+                   'videos already in FILE are skipped (resume)')
+    d.add_argument('--faces-out', type=Path, metavar='FILE', help='append one row per face to FILE (.csv or .jsonl)')
+    d.add_argument('--report', type=Path, metavar='DIR', help='write one PNG per video to DIR: faces boxed by P(fake), each '
+                   "person's score over time, MRIs (mri method)")
     d.set_defaults(func=_detect)
     return p
 

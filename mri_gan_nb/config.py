@@ -94,6 +94,10 @@ PROFILE_KEYS = {
     # -- engine (nbs/03a_engine.ipynb): how the data stages run; never changes their outputs
     'dask_workers': ('int', 'data-stage workers: 0 in this process, N a local Dask cluster of N processes, -1 one per core'),
     'dask_scheduler': ('str', 'address of a running Dask scheduler to run the data stages on (empty: dask_workers decides)'),
+    # -- detect on real videos: working size, per-person verdicts, multi-person fakes
+    'detect_long_side': ('int', 'longer side (px) frames are shrunk to for face detection, never enlarged; crops still come from the full frame (0 = native)'),
+    'verdict_aggregation': ('str', 'video rule of `detect`: track (per person; the video is FAKE when any person is) or pooled (all faces together, the paper)'),
+    'synth_multi_person_videos': ('int', 'real videos with two or three people in each of the validation and test splits, each with a fake swapping one person'),
 }
 PROFILES = ('smoke', 'rehearsal', 'quick', 'paper')
 TEST_PROFILES = ('smoke', 'rehearsal')   # run by the tests: their figures stay in their run dir

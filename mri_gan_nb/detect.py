@@ -4,21 +4,24 @@
 
 # %% ../nbs/10_detect.ipynb #a2301287
 from __future__ import annotations
-import inspect, json, time
+import csv, inspect, json, os, sys, time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
 import torch
+from tqdm.auto import tqdm
 
 from .config import get_device, load_settings, torch_threads
 from .detector import METHODS, cache_mris, generate_mris, load_model_dir, rgb_tensor
-from .faces import _RESULT_KEYS, face_params, get_mtcnn, iter_video_faces
-from .video import VideoError, write_rgb
+from .faces import MIN_FACE_PX, _RESULT_KEYS, face_params, get_mtcnn, iter_video_faces
+from .video import VideoError, open_video, write_rgb
 
 # %% auto #0
-__all__ = ['MRI_SIZE', 'default_model_dir', 'load_detector', 'classify_faces', 'score_video', 'detect_videos', 'format_report']
+__all__ = ['MRI_SIZE', 'VIDEO_SUFFIXES', 'ROW_COLUMNS', 'FACE_ROW_COLUMNS', 'default_model_dir', 'load_detector',
+           'classify_faces', 'why_unreadable', 'video_notes', 'person_verdicts', 'score_video', 'expand_inputs',
+           'result_row', 'done_videos', 'detect_videos', 'format_report', 'write_report']
 
 # %% ../nbs/10_detect.ipynb #f9aaf451
 MRI_SIZE = inspect.signature(cache_mris).parameters['size'].default   # the generator's input side in training
@@ -40,7 +43,7 @@ def load_detector(model_dir, device='cpu') -> tuple:
     if not v or 'threshold' not in v or 'fraction' not in v:
         raise ValueError(f"{d} has no video rule yet (no 'verdict' in model.json): run the evaluation stage "
                          f"(nbs/experiments/05_evaluate.ipynb, or `mri-gan-nb study`), which picks it on validation")
-    missing = [k for k in _RESULT_KEYS if k not in meta['settings']]
+    missing = [k for k in _RESULT_KEYS if k not in meta['settings'] and k != 'detect_long_side']   # older dirs: native-size detection
     if missing:
         raise ValueError(f"{d / 'settings.json'} lacks {', '.join(missing)}: cannot cut faces as the model was trained")
     params = face_params(meta['settings'], device=str(device))
@@ -64,21 +67,90 @@ def classify_faces(crops, model, meta: dict, generator=None, device='cpu', batch
     mris = np.concatenate(mris) if mris else (np.zeros((0, MRI_SIZE, MRI_SIZE, 3), np.uint8) if meta['method'] == 'mri' else None)
     return (np.concatenate(probs) if probs else np.zeros(0)), mris
 
-# %% ../nbs/10_detect.ipynb #d55c129c
-def _verdict(probs, threshold: float, fraction: float) -> tuple:
-    from mri_gan_nb.evaluate import video_verdicts   # the study's rule, the one function that applies it
-    v = video_verdicts(pd.DataFrame({'video': 'v', 'label': 0, 'split': '', 'prob': probs}), threshold, fraction).iloc[0]
-    return ('FAKE' if v['pred'] == 1 else 'REAL'), int(v['n_fake']), float(v['score'])
+# %% ../nbs/10_detect.ipynb #fa681717
+VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg', '.wmv', '.flv', '.3gp', '.ts', '.mts')
+_MAGIC = ((b'ftyp', 4, 'MP4/QuickTime'), (b'RIFF', 0, 'AVI/RIFF'), (b'\x1aE\xdf\xa3', 0, 'Matroska/WebM'),
+          (b'\x00\x00\x01\xba', 0, 'MPEG program stream'), (b'FLV', 0, 'FLV'), (b'0&\xb2u', 0, 'ASF/WMV'))
 
-def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, save_mri_dir=None) -> dict:
-    "Verdict, score (mean P(fake)), faces (frame, face, box, crop_box, prob) and the rule used for one video; status says why not."
+def why_unreadable(path) -> str:
+    "One line saying why OpenCV cannot open the file at `path`: text, an image, a container without its index (truncated), or an unknown format."
+    path = Path(path)
+    head = path.open('rb').read(4096)
+    kind = next((name for sig, at, name in _MAGIC if head[at:at + len(sig)] == sig), None)
+    if kind is None:
+        if head[:8] in (b'\x89PNG\r\n\x1a\n',) or head[:3] == b'\xff\xd8\xff': return 'not a video: an image file'
+        try: head.decode('utf-8'); return 'not a video: the file holds text'
+        except UnicodeDecodeError: return 'not a video: no known container signature (MP4, AVI, Matroska, MPEG, FLV, ASF)'
+    if kind == 'MP4/QuickTime':
+        data = path.read_bytes() if path.stat().st_size < 256 << 20 else head
+        if b'moov' not in data: return 'truncated: an MP4 without its index (no moov box; the download or copy stopped early)'
+    return f'{kind} container that this OpenCV build cannot open (truncated, or a codec it lacks)'
+
+def video_notes(path) -> tuple[dict, list[str]]:
+    "(info: frames, fps, width, height, fourcc, rotation; notes) of an openable video: odd claims named, e.g. no frame count, no fps, a rotation tag."
+    cap = open_video(path)
+    try:
+        fcc = int(cap.get(cv2.CAP_PROP_FOURCC) or 0)
+        info = {'frames': int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 'fps': float(cap.get(cv2.CAP_PROP_FPS) or 0),
+                'width': int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), 'height': int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+                'fourcc': ''.join(chr((fcc >> 8 * k) & 255) for k in range(4)).strip('\x00 ') if fcc > 0 else '',
+                'rotation': int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) if hasattr(cv2, 'CAP_PROP_ORIENTATION_META') else 0}
+    finally: cap.release()
+    notes = []
+    if info['frames'] <= 0: notes.append('the container gives no frame count')
+    if not 0 < info['fps'] < 1000: notes.append(f"the container gives no usable frame rate ({info['fps']:g})")
+    if info['rotation']: notes.append(f"rotation tag {info['rotation']}°, applied by the decoder")
+    if info['width'] % 2 or info['height'] % 2: notes.append(f"odd size {info['width']}x{info['height']}")
+    return info, notes
+
+# %% ../nbs/10_detect.ipynb #d55c129c
+def person_verdicts(faces: list[dict], threshold: float, fraction: float, aggregation: str = 'track') -> tuple:
+    "(verdict, score, n_fake, people) of scored faces (dicts with frame, box, prob; each gets its `track`), by the study's rule (`video_verdicts`)."
+    from mri_gan_nb.evaluate import link_tracks, video_verdicts   # the study's rule, the one function that applies it
+    tracks = link_tracks([f['frame'] for f in faces], [f['box'] for f in faces])
+    for f, t in zip(faces, tracks): f['track'] = int(t)
+    table = pd.DataFrame({'video': 'v', 'label': 0, 'split': '', 'frame': [f['frame'] for f in faces],
+                          'prob': [f['prob'] for f in faces], 'track': tracks})
+    v = video_verdicts(table, threshold, fraction, aggregation).iloc[0]
+    people = []
+    for t, g in table.groupby('track'):
+        pv = video_verdicts(g, threshold, fraction, 'pooled').iloc[0]
+        people.append(dict(person=int(t), n_faces=int(pv['n_faces']), n_fake=int(pv['n_fake']), score=round(float(pv['score']), 6),
+                           verdict='FAKE' if pv['pred'] == 1 else 'REAL', frames=[int(x) for x in g['frame']]))
+    return ('FAKE' if v['pred'] == 1 else 'REAL'), round(float(v['score']), 6), int(v['n_fake']), people
+
+def _thumb(img: np.ndarray, side: int) -> np.ndarray:
+    h, w = img.shape[:2]; s = min(1.0, side / max(h, w))
+    return img if s == 1 else cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+
+def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, save_mri_dir=None, aggregation: str | None = None,
+                default_score: float = 0.5, default_verdict: str = 'REAL', keep_pictures: bool = False) -> dict:
+    """Verdict, score, people (one per track) and faces (frame, face, track, box, crop_box, prob) of one video; `status` says why not.
+
+    Frames are streamed `face_batch_size` at a time (memory: one batch of frames, whatever the video's length). The rule is
+    the model's (`meta['verdict']`) for `aggregation` (default: the model's own, else `track`). A readable video without a
+    face (`no_faces`, or `too_small` for frames below MTCNN's 20-px face) gets the default policy, `defaulted` True.
+    With `keep_pictures`, `pictures` holds small thumbnails of the sampled frames, face crops and MRIs for `write_report`."""
+    from mri_gan_nb.evaluate import check_policy
     path, t0 = Path(path), time.perf_counter()
     v = meta['verdict']
-    res = dict(video=str(path), status='ok', reason='', verdict=None, score=None, n_faces=0, n_fake=0,
-               frames_read=0, frames_failed=0, method=meta['method'],
-               thresholds={'threshold': float(v['threshold']), 'fraction': float(v['fraction'])},
-               faces=[], seconds={})
-    st, faces, crops, probs, t_cls = {}, [], [], [], 0.0
+    aggregation = aggregation or v.get('aggregation') or 'track'
+    rule = (v.get('rules') or {}).get(aggregation) or v
+    score0, pred0 = check_policy(default_score, default_verdict)
+    res = dict(video=str(path), status='ok', reason='', verdict=None, score=None, defaulted=False, n_faces=0, n_fake=0,
+               n_people=0, fake_people=0, frames_read=0, frames_failed=0, size=None, method=meta['method'], aggregation=aggregation,
+               thresholds={'threshold': float(rule['threshold']), 'fraction': float(rule['fraction'])},
+               people=[], faces=[], seconds={})
+    def default(status, reason):
+        return dict(res, status=status, reason=reason, verdict='FAKE' if pred0 else 'REAL', score=score0, defaulted=True)
+    try:
+        info, notes = video_notes(path)
+    except VideoError as e:
+        return dict(res, status=e.status, reason=why_unreadable(path) if e.status == 'unreadable' and path.stat().st_size else e.reason)
+    res['size'] = [info['width'], info['height']]
+    if 0 < min(info['width'], info['height']) < MIN_FACE_PX:
+        return default('too_small', f"frames are {info['width']}x{info['height']} px, smaller than the {MIN_FACE_PX}-px face MTCNN looks for")
+    st, faces, crops, probs, t_cls, pics = {}, [], [], [], 0.0, {'frames': [], 'crops': [], 'mris': []}
     dev = next(model.parameters()).device
     def flush():
         nonlocal t_cls
@@ -89,78 +161,216 @@ def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, sa
             f['prob'] = round(float(pr), 6)   # the verdict uses the probabilities as reported
             if save_mri_dir is not None:
                 out = Path(save_mri_dir) / f"{f['frame']}_{f['face']}.png"; write_rgb(out, mris[k]); f['mri'] = str(out)
+            if keep_pictures and mris is not None: pics['mris'].append(_thumb(mris[k], 96))
             probs.append(f['prob'])
         crops.clear()
     try:
         for i, frame, fcs in iter_video_faces(path, params, mtcnn, st):
+            if keep_pictures: th = _thumb(frame, 480); pics['frames'].append((int(i), th, frame.shape[1] / th.shape[1]))
             for k, fc in enumerate(fcs):
-                faces.append(dict(frame=int(i), face=k, box=[round(float(x), 1) for x in fc['box']],
+                faces.append(dict(frame=int(i), face=k, track=None, box=[round(float(x), 1) for x in fc['box']],
                                   crop_box=[int(x) for x in fc['crop_box']], prob=None))
                 crops.append(np.ascontiguousarray(fc['crop']))   # a copy: the frame is not kept
+                if keep_pictures: pics['crops'].append(_thumb(fc['crop'], 96))
             if len(crops) >= int(params['face_batch_size']): flush()
         if crops: flush()
     except VideoError as e:
-        return dict(res, frames_read=st.get('read', 0), frames_failed=st.get('failed', 0), status=e.status, reason=e.reason)
+        reason = e.reason
+        if st.get('opened') and st.get('read', 0) == 0 and info.get('fourcc'): reason += f" (codec {info['fourcc']!r}: this OpenCV build may lack its decoder)"
+        return dict(res, frames_read=st.get('read', 0), frames_failed=st.get('failed', 0), status=e.status, reason=reason)
+    if info['frames'] > 0 and st.get('total') and abs(st['total'] - info['frames']) > 1:
+        notes.append(f"the container claims {info['frames']} frames, {st['total']} were there")
+    if st.get('failed'): notes.append(f"{st['failed']} wanted frames failed to decode")
     res.update(frames_read=st.get('read', 0), frames_failed=st.get('failed', 0), faces=faces, n_faces=len(faces),
                seconds={'decode': round(st.get('decode_s', 0.0), 3), 'detect': round(st.get('detect_s', 0.0), 3),
                         'classify': round(t_cls, 3), 'total': round(time.perf_counter() - t0, 3)})
-    if not faces: return dict(res, status='no_faces', reason=f"MTCNN found no face in {st['read']} frames read")
-    verdict, n_fake, score = _verdict(probs, res['thresholds']['threshold'], res['thresholds']['fraction'])
-    reason = f"{st['failed']} wanted frames failed to decode" if st['failed'] else ''
-    return dict(res, verdict=verdict, n_fake=n_fake, score=round(score, 6), reason=reason)
+    if keep_pictures: res['pictures'] = pics
+    if not faces:
+        return default('no_faces', '; '.join([f"MTCNN found no face in {st['read']} frames read"] + notes))
+    verdict, score, n_fake, people = person_verdicts(faces, res['thresholds']['threshold'], res['thresholds']['fraction'], aggregation)
+    return dict(res, verdict=verdict, score=score, n_fake=n_fake, people=people, n_people=len(people),
+                fake_people=sum(p['verdict'] == 'FAKE' for p in people), reason='; '.join(notes))
+
+# %% ../nbs/10_detect.ipynb #6fcee9ae
+def expand_inputs(args) -> list[Path]:
+    "Video paths of `args`: a file as given, a folder's video files (recursively, by suffix, sorted), a glob pattern's matches; a name that matches nothing is kept (reported missing)."
+    out = []
+    for a in args:
+        a = Path(a)
+        if a.is_dir(): out += sorted(p for p in a.rglob('*') if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+        elif not a.exists() and any(c in str(a) for c in '*?['):
+            import glob
+            hits = sorted(Path(p) for p in glob.glob(str(a), recursive=True) if Path(p).is_file())
+            out += hits or [a]
+        else: out.append(a)
+    return out
+
+ROW_COLUMNS = ['video', 'status', 'verdict', 'score', 'defaulted', 'reason', 'n_faces', 'n_fake', 'n_people', 'fake_people',
+               'aggregation', 'threshold', 'fraction', 'method', 'frames_read', 'frames_failed', 'size', 'seconds', 'people']
+FACE_ROW_COLUMNS = ['video', 'frame', 'face', 'track', 'prob', 'x1', 'y1', 'x2', 'y2']
+
+def result_row(r: dict) -> dict:
+    "The one-row summary (ROW_COLUMNS) of a `score_video` result: what `--out` writes per video."
+    row = {k: r.get(k) for k in ROW_COLUMNS}
+    row.update(threshold=r['thresholds']['threshold'], fraction=r['thresholds']['fraction'], size='x'.join(map(str, r['size'] or [])),
+               seconds=(r.get('seconds') or {}).get('total'),
+               people=json.dumps([{k: p[k] for k in ('person', 'verdict', 'score', 'n_faces')} for p in r.get('people', [])]))
+    return row
+
+def _append(path: Path, rows: list[dict], columns: list[str]):
+    "Append `rows` to a .csv (header when new) or .jsonl file, flushed: a crash loses nothing already written."
+    if not rows: return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.is_file() or path.stat().st_size == 0
+    with path.open('a', newline='', encoding='utf-8') as f:
+        if path.suffix.lower() == '.jsonl':
+            for r in rows: f.write(json.dumps({k: r.get(k) for k in columns}, default=str) + '\n')
+        else:
+            w = csv.DictWriter(f, columns, extrasaction='ignore')
+            if new: w.writeheader()
+            w.writerows(rows)
+        f.flush(); os.fsync(f.fileno())
+
+def done_videos(out) -> set[str]:
+    "Resolved paths of the videos already in the results file `out` (.csv or .jsonl); empty when it does not exist."
+    out = Path(out)
+    if not out.is_file() or out.stat().st_size == 0: return set()
+    if out.suffix.lower() == '.jsonl':
+        vids = [json.loads(l)['video'] for l in out.read_text(encoding='utf-8').splitlines() if l.strip()]
+    else: vids = pd.read_csv(out, dtype=str, keep_default_na=False)['video'].tolist()
+    return {str(Path(v).resolve()) for v in vids}
+
+def _check_out(p, what):
+    if p is not None and Path(p).suffix.lower() not in ('.csv', '.jsonl'):
+        raise ValueError(f"{what} {p}: name a .csv or .jsonl file, e.g. results.csv")
 
 # %% ../nbs/10_detect.ipynb #c16bc273
 def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool = False, threads: int | None = None,
-                  downscale: float | None = None) -> list[dict]:
-    "Score every video of `paths` with the model directory `model_dir`; one result dict per video (see `score_video`)."
+                  downscale: float | None = None, aggregation: str | None = None, out=None, faces_out=None, report=None,
+                  on_result=None, policy: dict | None = None) -> list[dict]:
+    """Score every video of `paths` (files, folders, globs: `expand_inputs`) with the model directory `model_dir`; one result dict per video.
+
+    Each result is handed to `on_result` and appended to `out` (.csv/.jsonl, one row per video, `result_row`) and
+    `faces_out` (one row per face) as soon as it is scored; videos already in `out` are skipped (a rerun resumes).
+    `report`: a folder receiving one PNG per video (`write_report`). `downscale` caps the working scale of face
+    detection (crops are still cut from the full frame); `aggregation`: `track` or `pooled` (default: the model's rule).
+    `policy`: default_score/default_verdict for videos without a face (default: the model's, else 0.5 / REAL)."""
     device = get_device(device) if isinstance(device, str) else device
+    _check_out(out, '--out'); _check_out(faces_out, '--faces-out')
     model, meta, params, gen = load_detector(model_dir, device)
-    if downscale is not None:      # where MTCNN looks only: crops are still cut from the full-resolution frame
-        if not 0 < downscale <= 1: raise ValueError(f"--downscale {downscale}: use a value in (0, 1], e.g. 0.25 for 1080p video")
+    if downscale is not None:      # caps where MTCNN looks only: crops are still cut from the full-resolution frame
+        if not 0 < downscale <= 1: raise ValueError(f"--downscale {downscale}: use a value in (0, 1], e.g. 0.5")
         params = {**params, 'detect_downscale': float(downscale)}
+    if aggregation is not None and aggregation not in ('track', 'pooled'):
+        raise ValueError(f"--aggregation {aggregation}: use track (per person) or pooled (all faces, the paper)")
     if save_mri is not None and meta['method'] != 'mri':
         raise ValueError(f"--save-mri writes MRIs, which only the MRI-based model makes; {model_dir} is a {meta['method']} model")
+    s = meta.get('settings', {})
+    pol = dict(default_score=s.get('default_score', meta['verdict'].get('default_score', 0.5)),
+               default_verdict=s.get('default_verdict', meta['verdict'].get('default_verdict', 'REAL')), **(policy or {}))
     mtcnn = get_mtcnn(params['mtcnn_thresholds'], str(device))
-    with torch_threads(threads or meta.get('settings', {}).get('torch_threads') or None):
-        return _score_all(paths, model_dir, save_mri, model, meta, params, gen, mtcnn, progress)
-
-def _score_all(paths, model_dir, save_mri, model, meta, params, gen, mtcnn, progress):
-    results, used = [], set()
-    for p in paths:
-        out = None
-        if save_mri is not None:
-            name, n = Path(p).stem, 1
-            while (name if n == 1 else f'{name}-{n}') in used: n += 1
-            name = name if n == 1 else f'{name}-{n}'; used.add(name); out = Path(save_mri) / name
-        try: r = score_video(p, model, meta, mtcnn, params, gen, out)
-        except Exception as e:   # one bad video never stops the others
-            r = dict(video=str(p), status='error', reason=f'{type(e).__name__}: {e}', verdict=None, score=None,
-                     n_faces=0, n_fake=0, method=meta['method'], faces=[],
-                     thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
-        r['model_dir'] = str(Path(model_dir))
-        results.append(r)
-        if progress: print(format_report([r]), flush=True)
+    videos = expand_inputs(paths)
+    skip = done_videos(out) if out is not None else set()
+    with torch_threads(threads or s.get('torch_threads') or None):
+        results, used = [], set()
+        bar = tqdm(videos, desc='videos', unit='video', disable=not progress or len(videos) < 2, file=sys.stderr)
+        for p in bar:
+            if str(Path(p).resolve()) in skip: continue
+            name = _unique(Path(p).stem, used)
+            r = _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, report is not None)
+            if report is not None and r.get('status') in ('ok', 'no_faces', 'too_small') and r.get('pictures') is not None:
+                r['report'] = str(write_report(r, Path(report) / f'{name}.png'))
+            r.pop('pictures', None)
+            if out is not None: _append(Path(out), [result_row(r)], ROW_COLUMNS)
+            if faces_out is not None:
+                _append(Path(faces_out), [dict(video=r['video'], frame=f['frame'], face=f['face'], track=f['track'], prob=f['prob'],
+                                               **dict(zip(('x1', 'y1', 'x2', 'y2'), f['box']))) for f in r['faces']], FACE_ROW_COLUMNS)
+            if on_result is not None: on_result(r)
+            results.append(r)
     return results
+
+def _unique(name: str, used: set) -> str:
+    n = 1
+    while (name if n == 1 else f'{name}-{n}') in used: n += 1
+    name = name if n == 1 else f'{name}-{n}'; used.add(name); return name
+
+def _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures):
+    out = Path(save_mri) / name if save_mri is not None else None
+    try: r = score_video(p, model, meta, mtcnn, params, gen, out, aggregation, keep_pictures=pictures, **pol)
+    except Exception as e:   # one bad video never stops the others
+        r = dict(video=str(p), status='error', reason=f'{type(e).__name__}: {e}', verdict=None, score=None, defaulted=False,
+                 n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
+                 faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
+    r['model_dir'] = str(Path(model_dir))
+    return r
 
 # %% ../nbs/10_detect.ipynb #d1a5c0b5
 def format_report(results: list[dict], max_faces: int = 8) -> str:
-    "A human-readable report of `detect_videos` results: a block per scored video, a line per failed one."
+    "A human-readable report of `detect_videos` results: a block per scored video (each person's verdict, then faces), a line per failed one."
     lines = []
     for r in results:
-        if r['status'] != 'ok':
+        if r['status'] not in ('ok',) and not r.get('defaulted'):
             lines.append(f"{r['status'].upper().replace('_', ' ')}: {r['video']}: {r['reason']}"); continue
+        if r.get('defaulted'):
+            lines.append(f"{r['verdict']} (default policy, {r['status'].replace('_', ' ')}): {r['video']}: {r['reason']}; score {r['score']:.3f}"); continue
         t = r['thresholds']
         lines.append(f"{r['verdict']}: {r['video']}")
-        lines.append(f"  score {r['score']:.3f} (mean P(fake) of {r['n_faces']} faces in {r['frames_read']} frames; "
-                     f"{r['method']} model)")
-        lines.append(f"  rule: FAKE when at least {t['fraction']:.0%} of faces have P(fake) > {t['threshold']:.2f}; "
-                     f"here {r['n_fake']} of {r['n_faces']} ({r['n_fake'] / r['n_faces']:.0%})")
+        lines.append(f"  score {r['score']:.3f} ({'highest person mean' if r['aggregation'] == 'track' else 'mean'} P(fake) of "
+                     f"{r['n_faces']} faces in {r['frames_read']} frames; {r['method']} model)")
+        lines.append(f"  rule ({r['aggregation']}): FAKE when at least {t['fraction']:.0%} of "
+                     f"{'a person' + chr(39) + 's' if r['aggregation'] == 'track' else 'the'} faces have P(fake) > {t['threshold']:.2f}; "
+                     f"here {r['n_fake']} of {r['n_faces']} faces ({r['n_fake'] / r['n_faces']:.0%})")
+        for p in r.get('people', []):
+            lines.append(f"  person {p['person']}: {p['verdict']}  score {p['score']:.3f}  {p['n_fake']} of {p['n_faces']} faces over the threshold")
         if r.get('reason'): lines.append(f"  note: {r['reason']}")
-        lines.append(f"  {'frame':>6} {'face':>4}  {'box (x1, y1, x2, y2)':<26} P(fake)")
+        if r.get('report'): lines.append(f"  picture: {r['report']}")
+        lines.append(f"  {'frame':>6} {'face':>4} {'person':>6}  {'box (x1, y1, x2, y2)':<26} P(fake)")
         for f in r['faces'][:max_faces]:
             box = '(' + ', '.join(f'{x:.0f}' for x in f['box']) + ')'
-            lines.append(f"  {f['frame']:>6} {f['face']:>4}  {box:<26} {f['prob']:.3f}" + (f"  MRI {f['mri']}" if f.get('mri') else ''))
-        if len(r['faces']) > max_faces: lines.append(f"  ... {len(r['faces']) - max_faces} more faces (all with --json)")
+            lines.append(f"  {f['frame']:>6} {f['face']:>4} {f['track']:>6}  {box:<26} {f['prob']:.3f}" + (f"  MRI {f['mri']}" if f.get('mri') else ''))
+        if len(r['faces']) > max_faces: lines.append(f"  ... {len(r['faces']) - max_faces} more faces (all with --json or --faces-out)")
     n_ok = sum(r['status'] == 'ok' for r in results)
     if len(results) > 1: lines.append(f"scored {n_ok} of {len(results)} videos")
     return '\n'.join(lines)
+
+# %% ../nbs/10_detect.ipynb #016cd47a
+def write_report(r: dict, out_png, max_frames: int = 6, max_faces: int = 8) -> Path:
+    """One PNG picturing a `score_video` result made with `keep_pictures`: sampled frames with each face boxed and coloured by
+    P(fake) (green 0 → red 1, the person's number beside it), each person's P(fake) over the frames against the rule's
+    threshold, and for `mri` the faces beside their MRIs. Returns the path."""
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    pics, t = r['pictures'], r['thresholds']['threshold']
+    cmap = plt.get_cmap('RdYlGn_r')
+    frames = pics['frames']
+    pick = [frames[k] for k in np.unique(np.linspace(0, len(frames) - 1, min(max_frames, len(frames))).round().astype(int))] if frames else []
+    mri = bool(pics['mris'])
+    rows = 2 + mri
+    fig = plt.figure(figsize=(2.6 * max(len(pick), 4), 2.4 * rows + 0.6))
+    gs = fig.add_gridspec(rows, max(len(pick), 1))
+    by_frame = {}
+    for f in r['faces']: by_frame.setdefault(f['frame'], []).append(f)
+    for k, (i, img, s) in enumerate(pick):
+        ax = fig.add_subplot(gs[0, k]); ax.imshow(img); ax.set_axis_off(); ax.set_title(f'frame {i}', fontsize=9)
+        for f in by_frame.get(i, []):
+            x1, y1, x2, y2 = (v / s for v in f['box'])
+            c = cmap(float(f['prob']))
+            ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color=c, lw=2))
+            ax.text(x1, y1 - 2, f"P{f['track']} {f['prob']:.2f}", color='black', fontsize=7, bbox=dict(facecolor=c, pad=1, lw=0))
+    ax = fig.add_subplot(gs[1, :])
+    for p in r.get('people', []):
+        fs = [f for f in r['faces'] if f['track'] == p['person']]
+        ax.plot([f['frame'] for f in fs], [f['prob'] for f in fs], 'o-', label=f"person {p['person']}: {p['verdict']} ({p['score']:.2f})")
+    ax.axhline(t, color='k', ls='--', lw=1, label=f'threshold {t:.2f}')
+    ax.set_ylim(0, 1); ax.set_xlabel('frame'); ax.set_ylabel('P(fake)'); ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1, 1))
+    if mri:
+        n = min(max_faces, len(pics['crops']))
+        strip = [np.concatenate([cv2.resize(c, (96, 96)), cv2.resize(m, (96, 96))], 0) for c, m in zip(pics['crops'][:n], pics['mris'][:n])]
+        ax = fig.add_subplot(gs[2, :]); ax.imshow(np.concatenate(strip, 1) if strip else np.zeros((192, 96, 3), np.uint8)); ax.set_axis_off()
+        ax.set_title('faces (top) and their MRIs (bottom; black = no manipulation seen)', fontsize=9)
+    head = (f"{r['verdict']}{' (default policy: ' + r['status'] + ')' if r.get('defaulted') else ''}  score {r['score']:.3f}  "
+            f"{r['n_people']} people, {r['fake_people']} FAKE  rule: {r['aggregation']}, P(fake) > {t:.2f} for ≥ {r['thresholds']['fraction']:.0%}")
+    fig.suptitle(f"{Path(r['video']).name}\n{head}", fontsize=10)
+    fig.tight_layout()
+    out_png = Path(out_png); out_png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_png, dpi=80); plt.close(fig)
+    return out_png

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import auc, roc_curve
 
 from .config import get_device, save_figure, write_atomic
@@ -16,15 +17,16 @@ from .detector import SPLIT_ALIASES, CropDataset, cache_mris, list_crops, load_m
 from .detector import mri_cache_dir, predict, update_model_dir
 
 # %% auto #0
-__all__ = ['FACE_COLUMNS', 'VIDEO_COLUMNS', 'STANDARD_ROWS', 'PAPER_ROWS', 'INTERVAL_COLUMNS', 'PAPER_TABLE1', 'PAPER_PICKS',
-           'METHOD_NAMES', 'COUNT_ROWS', 'TABLE1_ROWS', 'TABLE3_ROWS', 'face_probabilities', 'video_verdicts',
-           'labelled_videos', 'check_policy', 'video_results', 'equal_error_rate', 'video_metrics', 'paper_convention',
-           'grid_search', 'bootstrap_indices', 'bootstrap_intervals', 'roc_band', 'format_interval', 'count_rows',
-           'interval_table', 'table1', 'table3', 'table2', 'to_markdown', 'write_table', 'plot_confusions', 'plot_roc',
-           'plot_grids', 'detector_dir', 'detector_dirs', 'evaluate_method', 'cross_dataset', 'evaluate_methods']
+__all__ = ['FACE_COLUMNS', 'AGGREGATIONS', 'VIDEO_COLUMNS', 'STANDARD_ROWS', 'PAPER_ROWS', 'INTERVAL_COLUMNS', 'PAPER_TABLE1',
+           'PAPER_PICKS', 'METHOD_NAMES', 'COUNT_ROWS', 'TABLE1_ROWS', 'TABLE3_ROWS', 'face_probabilities',
+           'link_tracks', 'video_verdicts', 'labelled_videos', 'check_policy', 'video_results', 'equal_error_rate',
+           'video_metrics', 'paper_convention', 'grid_search', 'bootstrap_indices', 'bootstrap_intervals', 'roc_band',
+           'format_interval', 'count_rows', 'interval_table', 'table1', 'table3', 'table2', 'to_markdown',
+           'write_table', 'plot_confusions', 'plot_roc', 'plot_grids', 'detector_dir', 'detector_dirs',
+           'evaluate_method', 'cross_dataset', 'evaluate_methods']
 
 # %% ../nbs/08_evaluate.ipynb #f160b711
-FACE_COLUMNS = ['video', 'label', 'split', 'frame', 'face', 'prob']
+FACE_COLUMNS = ['video', 'label', 'split', 'frame', 'face', 'prob', 'track']
 
 def _digest(files, text: str = '') -> str:
     "SHA-256 (16 hex digits) of the bytes of `files` (b'-' for an absent one or None) and `text`."
@@ -47,12 +49,24 @@ def _inputs(meta, model_dir, faces_dir, split, source, generator, device, progre
         generator = load_generator(gen_path, device)
     return cache_mris(crops, generator, mri_dir, device, progress=progress)
 
+def _with_tracks(t: pd.DataFrame, faces_dir) -> pd.DataFrame:
+    "`t` with a `track` column: `link_tracks` on the boxes of each video's faces.json (the face index where it has none)."
+    track = t['face'].to_numpy(int).copy()
+    for v, ix in t.groupby('video').indices.items():
+        try: rec = json.loads((Path(faces_dir) / v / 'faces.json').read_text())
+        except (OSError, ValueError): continue
+        box = {(fr['frame'], int(Path(c).stem.partition('_')[2] or 0)): b for fr in rec.get('frames', []) for c, b in zip(fr['crops'], fr['boxes'])}
+        keys = [(int(a), int(b)) for a, b in zip(t['frame'].to_numpy()[ix], t['face'].to_numpy()[ix])]
+        if all(k in box for k in keys): track[ix] = link_tracks([k[0] for k in keys], [box[k] for k in keys])
+    return t.assign(track=track)
+
 def face_probabilities(model_dir, faces_dir, splits=('valid', 'test'), device='cpu', batch_size: int = 64,
                        num_workers: int = 0, generator=None, progress: bool = True, sources=('dfdc',),
                        cache: bool = True) -> pd.DataFrame:
     """P(fake) of every face crop of `splits` and `sources` in faces_dir/manifest.csv, by the detector in `model_dir`.
 
-    Returns one row per face, columns FACE_COLUMNS (label 1 = fake, prob a float in [0, 1]). With `cache`, each
+    Returns one row per face, columns FACE_COLUMNS (label 1 = fake, prob a float in [0, 1], track the person, from
+    `link_tracks` on the boxes of the video's faces.json). With `cache`, each
     (source, split) is kept in <model_dir>/face_probs/<source>_<split>_<key>.csv, key = SHA-256 of the weights,
     the generator file and the faces manifest; a `generator` passed in memory turns the cache off."""
     model_dir, faces_dir = Path(model_dir), Path(faces_dir)
@@ -64,22 +78,67 @@ def face_probabilities(model_dir, faces_dir, splits=('valid', 'test'), device='c
         for split in splits:
             f = model_dir / 'face_probs' / f'{source}_{split}_{key}.csv'
             if cache and f.is_file():
-                out.append(pd.read_csv(f, dtype={'video': str, 'split': str})); continue
+                t = pd.read_csv(f, dtype={'video': str, 'split': str})
+                out.append(t if 'track' in t.columns else _with_tracks(t, faces_dir)[FACE_COLUMNS]); continue
             table = _inputs(meta, model_dir, faces_dir, split, source, generator, device, progress)
             probs = predict(model, CropDataset(table, meta['input_size']), batch_size, device, num_workers, progress)
-            t = table.assign(prob=probs)[FACE_COLUMNS]
+            t = _with_tracks(table.assign(prob=probs), faces_dir)[FACE_COLUMNS]
             if cache: write_atomic(f, t.to_csv(index=False))
             out.append(t)
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FACE_COLUMNS)
 
 # %% ../nbs/08_evaluate.ipynb #dbbbc878
-def video_verdicts(faces: pd.DataFrame, threshold: float, fraction: float) -> pd.DataFrame:
-    "One row per video: label, split, n_faces, n_fake (faces with prob > threshold), score (mean prob), pred (1 = fake)."
-    g = faces.assign(fake=faces['prob'] > threshold).groupby('video', sort=True)
+def link_tracks(frames, boxes, max_shift: float = 1.0) -> np.ndarray:
+    """Track id (0, 1, … in order of first appearance) of each face, given its sampled `frames` index and box (x1, y1, x2, y2).
+
+    Faces of each frame are matched to the tracks seen so far (each track's last box) by the Hungarian algorithm
+    (scipy's `linear_sum_assignment`) on the cost 1 − IoU, or 1 + centre distance / box width for boxes that do not
+    overlap; a pair whose centres are more than `max_shift` box widths apart is never matched, and an unmatched face
+    starts a new track. Two faces of one frame never share a track."""
+    frames, boxes = np.asarray(frames, int), np.asarray(boxes, float).reshape(-1, 4)
+    out, last = np.full(len(frames), -1), []          # last: the latest box of every track
+    for fr in np.unique(frames):
+        ix = np.flatnonzero(frames == fr)
+        if last:
+            a, b = np.array(last)[:, None], boxes[ix][None]
+            iw = (np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0])).clip(0)
+            ih = (np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1])).clip(0)
+            area = lambda x: (x[..., 2] - x[..., 0]) * (x[..., 3] - x[..., 1])
+            iou = iw * ih / np.maximum(area(a) + area(b) - iw * ih, 1e-9)
+            dist = np.hypot((a[..., 0] + a[..., 2] - b[..., 0] - b[..., 2]) / 2, (a[..., 1] + a[..., 3] - b[..., 1] - b[..., 3]) / 2)
+            rel = dist / np.maximum(np.maximum(a[..., 2] - a[..., 0], b[..., 2] - b[..., 0]), 1e-9)
+            cost = np.where(iou > 0, 1 - iou, 1 + rel)
+            ok = (iou > 0) | (rel <= max_shift)
+            rows, cols = linear_sum_assignment(np.where(ok, cost, 1e6))
+            for r, c in zip(rows, cols):
+                if ok[r, c]: out[ix[c]] = r; last[r] = boxes[ix[c]]
+        for k in ix[out[ix] < 0]:
+            out[k] = len(last); last.append(boxes[k])
+    return out
+
+# %% ../nbs/08_evaluate.ipynb #91450c05
+AGGREGATIONS = ('track', 'pooled')
+
+def video_verdicts(faces: pd.DataFrame, threshold: float, fraction: float, aggregation: str = 'pooled') -> pd.DataFrame:
+    """One row per video: label, split, n_faces, n_fake (faces with prob > threshold), score, pred (1 = fake), n_tracks, fake_tracks.
+
+    `pooled` (the paper): the rule on all faces of the video, score = their mean P(fake). `track` (per person): the rule
+    on each `track` of `faces` (`link_tracks`), the video FAKE when any person is, score = the highest track mean."""
+    if aggregation not in AGGREGATIONS: raise ValueError(f"aggregation {aggregation!r}: use one of {', '.join(AGGREGATIONS)} (setting verdict_aggregation)")
+    f = faces.assign(fake=faces['prob'] > threshold)
+    if 'track' not in f.columns:
+        if aggregation == 'track': raise ValueError("the track rule needs a `track` column (link_tracks) in the face table")
+        f = f.assign(track=0)
+    t = f.groupby(['video', 'track'], sort=True).agg(n=('prob', 'size'), k=('fake', 'sum'), m=('prob', 'mean')).reset_index()
+    t['pred'] = t['k'] >= fraction * t['n']
+    per = t.groupby('video', sort=True).agg(n_tracks=('track', 'size'), fake_tracks=('pred', 'sum'), track_score=('m', 'max'))
+    g = f.groupby('video', sort=True)
     v = g.agg(label=('label', 'first'), split=('split', 'first'), n_faces=('prob', 'size'),
               n_fake=('fake', 'sum'), score=('prob', 'mean')).reset_index()
-    v['pred'] = (v['n_fake'] >= fraction * v['n_faces']).astype(int)
-    return v
+    v = v.join(per, on='video')
+    if aggregation == 'pooled': v['pred'] = (v['n_fake'] >= fraction * v['n_faces']).astype(int)
+    else: v['pred'] = (v['fake_tracks'] > 0).astype(int); v['score'] = v['track_score']
+    return v.drop(columns='track_score')
 
 # %% ../nbs/08_evaluate.ipynb #a050a82e
 _LABEL01 = {'FAKE': 1, '1': 1, 'REAL': 0, '0': 0}
@@ -112,14 +171,14 @@ def check_policy(default_score: float, default_verdict: str) -> tuple[float, int
     return float(default_score), int(v == 'FAKE')
 
 def video_results(faces: pd.DataFrame, videos: pd.DataFrame, threshold: float, fraction: float,
-                  default_score: float = 0.5, default_verdict: str = 'REAL') -> pd.DataFrame:
+                  default_score: float = 0.5, default_verdict: str = 'REAL', aggregation: str = 'pooled') -> pd.DataFrame:
     """One row per labelled video of `videos` (from `labelled_videos`), columns VIDEO_COLUMNS.
 
-    A video with faces in `faces` gets the rule's verdict (`video_verdicts`) and its mean P(fake) as `score`;
+    A video with faces in `faces` gets the rule's verdict (`video_verdicts` with `aggregation`) and its score;
     every other one (unreadable, no face found, never scored) gets the default policy, `defaulted` True and
     the manifest's reason (its status when the manifest gives none). label and pred: 1 = fake; verdict FAKE/REAL."""
     score0, pred0 = check_policy(default_score, default_verdict)
-    v = (video_verdicts(faces, threshold, fraction) if len(faces) else
+    v = (video_verdicts(faces, threshold, fraction, aggregation) if len(faces) else
          pd.DataFrame(columns=['video', 'n_faces', 'n_fake', 'score', 'pred'])).set_index('video')
     out = videos[['video', 'label', 'split', 'status', 'reason']].reset_index(drop=True).copy()
     scored = out['video'].isin(v.index)
@@ -199,8 +258,8 @@ def paper_convention(y_true, y_pred, score=None) -> dict:
 
 # %% ../nbs/08_evaluate.ipynb #0c22dbab
 def grid_search(faces: pd.DataFrame, thresholds, fractions, metric: str = 'balanced accuracy', videos: pd.DataFrame | None = None,
-                default_score: float = 0.5, default_verdict: str = 'REAL') -> tuple[pd.DataFrame, dict]:
-    """Score every (threshold, fraction) on the videos of `faces` (with `videos`: every labelled one, unscored ones by the default policy).
+                default_score: float = 0.5, default_verdict: str = 'REAL', aggregation: str = 'pooled') -> tuple[pd.DataFrame, dict]:
+    """Score every (threshold, fraction) of the `aggregation` rule on the videos of `faces` (with `videos`: every labelled one, unscored ones by the default policy).
 
     Returns (grid table: threshold, fraction, balanced accuracy, accuracy, TPR, TNR; pick: best `metric`, ties → accuracy,
     smaller threshold, smaller fraction). ValueError when `faces` is empty."""
@@ -208,8 +267,8 @@ def grid_search(faces: pd.DataFrame, thresholds, fractions, metric: str = 'balan
     rows = []
     for t in thresholds:
         for f in fractions:
-            v = (video_results(faces, videos, t, f, default_score, default_verdict) if videos is not None
-                 else video_verdicts(faces, t, f))
+            v = (video_results(faces, videos, t, f, default_score, default_verdict, aggregation) if videos is not None
+                 else video_verdicts(faces, t, f, aggregation))
             m = video_metrics(v['label'], v['pred'])
             rows.append({'threshold': float(t), 'fraction': float(f), 'balanced accuracy': m['balanced accuracy'],
                          'accuracy': m['accuracy'], 'TPR': m['TPR'], 'TNR': m['TNR']})
@@ -218,7 +277,8 @@ def grid_search(faces: pd.DataFrame, thresholds, fractions, metric: str = 'balan
         ['_m', 'accuracy', 'threshold', 'fraction'], ascending=[False, False, True, True], kind='stable')
     best = order.iloc[0]
     pick = {'threshold': float(best['threshold']), 'fraction': float(best['fraction']), 'metric': metric,
-            'score': float(best[metric]), 'accuracy': float(best['accuracy']), 'picked_on': 'valid'}
+            'score': float(best[metric]), 'accuracy': float(best['accuracy']), 'picked_on': 'valid',
+            'aggregation': aggregation}
     return grid, pick
 
 # %% ../nbs/08_evaluate.ipynb #455b6bd9
@@ -321,7 +381,10 @@ COUNT_ROWS = ['test videos', 'test videos scored', 'test videos defaulted', 'tes
 TABLE1_ROWS = STANDARD_ROWS + COUNT_ROWS
 TABLE3_ROWS = ['ROC AUC', 'frame-level ROC AUC', 'EER', 'log-loss', 'balanced accuracy', 'TPR', 'TNR'] + COUNT_ROWS
 
-def _name(m): return ' − '.join(METHOD_NAMES.get(x, x) for x in m.split(' − '))
+def _name(m):
+    "Readable method name: 'plain' → 'plain frames', 'plain, pooled rule' → 'plain frames, pooled rule', differences joined by ' − '."
+    def one(x): base, sep, rest = x.partition(', '); return METHOD_NAMES.get(base, base) + sep + rest
+    return ' − '.join(one(x) for x in m.split(' − '))
 
 def format_interval(value, low=np.nan, high=np.nan, digits: int = 3, signed: bool = False) -> str:
     "'value [low, high]' rounded to `digits` ('+' on positive values when `signed`); '–' when value is NaN."
@@ -352,7 +415,7 @@ def interval_table(ci: pd.DataFrame, counts: dict, rows, label: str, paper: dict
     diffs = [m for m in dict.fromkeys(ci['method']) if ' − ' in m]
     metric_rows = [k for k in rows if k not in counts[methods[0]]]
     cols = {}
-    for m in (methods if paper else []):
+    for m in ([m for m in methods if m in paper] if paper else []):
         cols[f"paper (DFDC, reported): {_name(m)}"] = [f"{paper[m][k]:.2f}" if k in paper.get(m, {}) else '–' for k in rows]
     for m in methods:
         vals = dict(zip(metric_rows, _interval_col(ci, m, 'standard', metric_rows)))
@@ -382,8 +445,8 @@ def table2(picks: dict) -> pd.DataFrame:
     "Table 2: the video rule picked per method (on validation) beside the paper's (picked on test)."
     rows = []
     for meth, p in picks.items():
-        pp = PAPER_PICKS.get(meth, {})
-        rows.append({'method': METHOD_NAMES.get(meth, meth), 'FAKE_FRAME_THRESHOLD': p['threshold'],
+        pp = PAPER_PICKS.get(meth, {}) if p.get('aggregation', 'pooled') == 'pooled' else {}
+        rows.append({'method': _name(meth), 'aggregation': p.get('aggregation', 'pooled'), 'FAKE_FRAME_THRESHOLD': p['threshold'],
                      'FAKE_FRACTION': p['fraction'], f"validation {p['metric']}": p['score'],
                      'paper FAKE_FRAME_THRESHOLD (picked on test)': pp.get('threshold', np.nan),
                      'paper FAKE_FRACTION (picked on test)': pp.get('fraction', np.nan)})
@@ -480,11 +543,13 @@ def detector_dirs(run_dir, method: str, seeds) -> list[Path]:
 # %% ../nbs/08_evaluate.ipynb #130f6854
 def evaluate_method(model_dir, faces_dir, out_dir, thresholds, fractions, metric: str = 'balanced accuracy',
                     device='cpu', generator=None, progress: bool = True, default_score: float = 0.5,
-                    default_verdict: str = 'REAL') -> dict:
-    """Score the faces of one detector, pick the rule on validation, apply it to every labelled test video.
+                    default_verdict: str = 'REAL', aggregation: str = 'track') -> dict:
+    """Score the faces of one detector, pick the rule on validation for each aggregation, apply it to every labelled test video.
 
     Writes face_probs.csv, grid.csv, videos.csv (every labelled validation and test video) under `out_dir`;
-    returns faces, videos (test), all_videos, grid, pick, standard metrics (with frame-level ROC AUC),
+    `aggregation` is the rule written to model.json's `verdict` (what `detect` uses; both picks are under `rules`) and the
+    one of the main results; `other` holds the other aggregation's videos (test), all_videos, grid, pick, standard.
+    Returns faces, videos (test), all_videos, grid, pick, standard metrics (with frame-level ROC AUC),
     paper_convention and counts. ValueError when faces_dir's manifest has no labelled test video."""
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     check_policy(default_score, default_verdict)
@@ -492,17 +557,24 @@ def evaluate_method(model_dir, faces_dir, out_dir, thresholds, fractions, metric
     if not (labelled['split'] == 'test').any(): raise ValueError(f"{Path(faces_dir) / 'manifest.csv'}: no labelled test videos to evaluate")
     faces = face_probabilities(model_dir, faces_dir, ('valid', 'test'), device, generator=generator, progress=progress)
     write_atomic(out_dir / 'face_probs.csv', faces.to_csv(index=False))
-    grid, pick = grid_search(faces[faces.split == 'valid'], thresholds, fractions, metric,
-                             labelled[labelled.split == 'valid'], default_score, default_verdict)
-    pick.update(default_score=float(default_score), default_verdict=str(default_verdict).upper())
-    update_model_dir(model_dir, verdict=pick)
-    videos = video_results(faces, labelled, pick['threshold'], pick['fraction'], default_score, default_verdict)
-    tv, test = videos[videos.split == 'test'], faces[faces.split == 'test']
-    std = video_metrics(tv['label'], tv['pred'], tv['score'])
-    std['frame-level ROC AUC'] = _auc(test['label'], test['prob']) if len(test) else float('nan')
-    write_atomic(out_dir / 'grid.csv', grid.to_csv(index=False)); write_atomic(out_dir / 'videos.csv', videos.to_csv(index=False))
-    return {'faces': faces, 'videos': tv, 'all_videos': videos, 'grid': grid, 'pick': pick, 'standard': std,
-            'paper_convention': _paper(std), 'counts': {**count_rows(tv), **count_rows(videos[videos.split == 'valid'], 'validation')}}
+    if aggregation not in AGGREGATIONS: raise ValueError(f"verdict_aggregation = {aggregation!r}: use one of {', '.join(AGGREGATIONS)}")
+    test = faces[faces.split == 'test']
+    res = {}
+    for agg in AGGREGATIONS:
+        grid, pick = grid_search(faces[faces.split == 'valid'], thresholds, fractions, metric,
+                                 labelled[labelled.split == 'valid'], default_score, default_verdict, agg)
+        pick.update(default_score=float(default_score), default_verdict=str(default_verdict).upper())
+        videos = video_results(faces, labelled, pick['threshold'], pick['fraction'], default_score, default_verdict, agg)
+        tv = videos[videos.split == 'test']
+        std = video_metrics(tv['label'], tv['pred'], tv['score'])
+        std['frame-level ROC AUC'] = _auc(test['label'], test['prob']) if len(test) else float('nan')
+        sfx = '' if agg == aggregation else f'_{agg}'
+        write_atomic(out_dir / f'grid{sfx}.csv', grid.to_csv(index=False)); write_atomic(out_dir / f'videos{sfx}.csv', videos.to_csv(index=False))
+        res[agg] = {'videos': tv, 'all_videos': videos, 'grid': grid, 'pick': pick, 'standard': std, 'paper_convention': _paper(std),
+                    'counts': {**count_rows(tv), **count_rows(videos[videos.split == 'valid'], 'validation')}}
+    update_model_dir(model_dir, verdict={**res[aggregation]['pick'], 'rules': {a: r['pick'] for a, r in res.items()}})
+    other = next(a for a in AGGREGATIONS if a != aggregation)
+    return {'faces': faces, **res[aggregation], 'other': res[other]}
 
 # %% ../nbs/08_evaluate.ipynb #a037c329
 def cross_dataset(model_dir, faces_dir, pick: dict, source: str = 'celeb_df', device='cpu', generator=None,
@@ -514,7 +586,7 @@ def cross_dataset(model_dir, faces_dir, pick: dict, source: str = 'celeb_df', de
     labelled = labelled_videos(faces_dir, ('test',), (source,))
     if labelled.empty: return None
     faces = face_probabilities(model_dir, faces_dir, ('test',), device, generator=generator, progress=progress, sources=(source,))
-    v = video_results(faces, labelled, pick['threshold'], pick['fraction'], default_score, default_verdict)
+    v = video_results(faces, labelled, pick['threshold'], pick['fraction'], default_score, default_verdict, pick.get('aggregation', 'pooled'))
     std = video_metrics(v['label'], v['pred'], v['score'])
     std['frame-level ROC AUC'] = _auc(faces['label'], faces['prob']) if len(faces) else float('nan')
     return {'faces': faces, 'videos': v, 'standard': std, 'counts': count_rows(v), 'pick': pick}
@@ -527,8 +599,12 @@ def _seed_of(model_dir) -> int | None:
 def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, thresholds=None, fractions=None,
                      metric: str = 'balanced accuracy', data_label: str | None = None, device=None, generator=None,
                      progress: bool = True, default_score: float = 0.5, default_verdict: str = 'REAL',
-                     n_resamples: int = 1000, seed: int = 0, cross_source: str | None = 'celeb_df') -> dict:
+                     n_resamples: int = 1000, seed: int = 0, cross_source: str | None = 'celeb_df',
+                     aggregation: str = 'track') -> dict:
     """Evaluate every {method: model_dir or [model_dir per seed]}; write Tables 1–3, figures and per-video results.
+
+    `aggregation` (setting verdict_aggregation) is the main rule (Tables 1–3, figures, model.json); Table 1 and 2 also
+    report the other aggregation (columns and rows named '<method>, <other> rule'), its rule picked on validation too.
 
     Returns results (first seed, per method), seeds (per method: one row of standard metrics per seed), intervals
     (`bootstrap_intervals`' table), bands, cross (Table 3's results or None), table1, table2, table3, files."""
@@ -542,12 +618,16 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
     out_dir, figures_dir = Path(out_dir), Path(figures_dir)
     policy = dict(default_score=default_score, default_verdict=default_verdict)
     runs = {m: [evaluate_method(d, faces_dir, out_dir / d.name, thresholds, fractions, metric, device,
-                                generator if m == 'mri' else None, progress, **policy) for d in ds] for m, ds in dirs.items()}
+                                generator if m == 'mri' else None, progress, **policy, aggregation=aggregation) for d in ds] for m, ds in dirs.items()}
     results = {m: rs[0] for m, rs in runs.items()}
     seeds = {m: pd.DataFrame([r['standard'] for r in rs], index=[_seed_of(d) for d in dirs[m]]) for m, rs in runs.items()}
     methods = list(results)
     pairs = [(a, b) for i, a in enumerate(methods) for b in methods[i + 1:]]
-    ci = bootstrap_intervals({m: r['videos'] for m, r in results.items()}, {m: r['faces'][r['faces'].split == 'test'] for m, r in results.items()},
+    other = next(a for a in AGGREGATIONS if a != aggregation)
+    alt = {f'{m}, {other} rule': r['other'] for m, r in results.items()}
+    ci = bootstrap_intervals({**{m: r['videos'] for m, r in results.items()}, **{k: r['videos'] for k, r in alt.items()}},
+                             {**{m: r['faces'][r['faces'].split == 'test'] for m, r in results.items()},
+                              **{f'{m}, {other} rule': r['faces'][r['faces'].split == 'test'] for m, r in results.items()}},
                              n_resamples, seed, pairs=pairs)
     bands = {m: roc_band(r['videos']['label'], r['videos']['score'], n_resamples, seed) for m, r in results.items()}
     files = {}
@@ -557,8 +637,8 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
             files[f'videos_{name}'] = write_atomic(out_dir / f'videos_{name}.csv', r['all_videos'].to_csv(index=False))
         files[f'figure videos_{m}'] = write_atomic(figures_dir / f'videos_{m}.csv', rs[0]['all_videos'].to_csv(index=False))
     write_atomic(out_dir / 'intervals.csv', ci.to_csv(index=False))
-    t1 = table1(ci, {m: r['counts'] for m, r in results.items()}, data_label, seeds)
-    t2 = table2({m: r['pick'] for m, r in results.items()})
+    t1 = table1(ci, {**{m: r['counts'] for m, r in results.items()}, **{k: r['counts'] for k, r in alt.items()}}, data_label, seeds)
+    t2 = table2({**{m: r['pick'] for m, r in results.items()}, **{k: r['pick'] for k, r in alt.items()}})
     synthetic = 'synthetic' in data_label
     note = (f"Intervals: 95% percentile bootstrap over the test videos ({n_resamples} resamples stratified by label, seed {seed}) "
             f"of the first seed's detectors; the difference is paired (the same resamples for both methods). "
@@ -566,6 +646,8 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
             f"counted in every metric.")
     note1 = note + (f" Mean ± sd: over the {len(dirs[methods[0]])} seeds' detectors." if len(dirs[methods[0]]) > 1 else '') + \
         " The `paper (DFDC, reported)` columns are the paper's numbers on DFDC, not this run's." + \
+        (f" Video rule: {'per person (track: the video is FAKE when any person is)' if aggregation == 'track' else 'pooled (all faces, the paper)'}; "
+         f"columns '…, {other} rule' apply the {other} rule, its threshold and fraction picked on validation too.") + \
         (" **This run is on synthetic data.**" if synthetic else '')
     files['table1'] = write_table(t1, figures_dir, 'table1_metrics', note=note1)
     files['table2'] = write_table(t2, figures_dir, 'table2_grid_picks', index=False)
@@ -592,9 +674,10 @@ def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, threshol
         files[name] = figures_dir / f'{name}.png'
         save_figure(fig, files[name], dpi=120)
         plt.close(fig)
-    summary = {m: {'pick': r['pick'], 'standard': r['standard'], 'paper_convention': r['paper_convention'], 'counts': r['counts'],
+    summary = {m: {'pick': r['pick'], 'other_rule': {'pick': r['other']['pick'], 'standard': r['other']['standard']}, 'standard': r['standard'], 'paper_convention': r['paper_convention'], 'counts': r['counts'],
                    'model_dirs': [str(d) for d in dirs[m]], 'seeds': seeds[m].reset_index(names='seed').to_dict('records')}
                for m, r in results.items()}
+    summary['aggregation'] = aggregation
     summary['policy'] = {'default_score': float(default_score), 'default_verdict': str(default_verdict).upper()}
     summary['bootstrap'] = {'resamples': int(n_resamples), 'seed': int(seed), 'level': 0.95, 'stratified_by_label': True,
                             'unit': 'video', 'of': 'the first seed\'s detectors'}

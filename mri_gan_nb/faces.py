@@ -5,7 +5,7 @@ resolution, and a run manifest that keeps every video, including those without a
 
 # %% ../nbs/04_faces.ipynb #3a02e1b9
 from __future__ import annotations
-import csv, functools, hashlib, json, os, shutil, time
+import copy, csv, functools, hashlib, json, os, shutil, time
 from pathlib import Path
 
 import cv2
@@ -19,13 +19,15 @@ from .augment import augment_frame
 from .engine import engine_params, get_client, map_items
 
 # %% auto #0
-__all__ = ['FACE_DEFAULTS', 'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'get_mtcnn', 'detect_faces', 'box_iou',
-           'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group', 'extract_faces']
+__all__ = ['FACE_DEFAULTS', 'MIN_FACE_PX', 'PNET_PX', 'MIN_WORKING_FACE', 'RETRY_SHORT_SIDE', 'FRAME_BATCH_BYTES',
+           'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'get_mtcnn', 'working_scale', 'retry_scale',
+           'detect_faces', 'box_iou', 'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group',
+           'extract_faces']
 
 # %% ../nbs/04_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
-                     detect_downscale=1.0, face_batch_size=16, device='auto')
-_RESULT_KEYS = ('frame_every', 'mtcnn_thresholds', 'face_margin', 'detect_downscale')  # change the crops
+                     detect_downscale=1.0, detect_long_side=0, face_batch_size=16, device='auto')
+_RESULT_KEYS = ('frame_every', 'mtcnn_thresholds', 'face_margin', 'detect_downscale', 'detect_long_side')  # change the crops
 
 def face_params(cfg_or_params=None, **overrides) -> dict:
     "The face-stage parameters from a `Settings`, a dict or the defaults, with `overrides`; checked."
@@ -34,6 +36,7 @@ def face_params(cfg_or_params=None, **overrides) -> dict:
     if len(p['mtcnn_thresholds']) != 3: raise ValueError("mtcnn_thresholds needs 3 values (P, R, O nets)")
     if int(p['frame_every']) < 1: raise ValueError(f"frame_every = {p['frame_every']}: use 1 or more")
     if not 0 < float(p['detect_downscale']) <= 1: raise ValueError(f"detect_downscale = {p['detect_downscale']}: use (0, 1]")
+    if int(p['detect_long_side']) < 0: raise ValueError(f"detect_long_side = {p['detect_long_side']}: use 0 (off) or a number of pixels, e.g. 640")
     if float(p['face_margin']) < 0: raise ValueError(f"face_margin = {p['face_margin']}: use 0 or more")
     if int(p['face_batch_size']) < 1: raise ValueError(f"face_batch_size = {p['face_batch_size']}: use 1 or more")
     return p
@@ -71,23 +74,53 @@ def get_mtcnn(thresholds=(0.85, 0.95, 0.95), device='auto'):
     from facenet_pytorch import MTCNN
     return MTCNN(keep_all=True, thresholds=list(thresholds), device=get_device(device))
 
-def detect_faces(frames, mtcnn, downscale: float = 1.0) -> list[dict]:
-    "Run `mtcnn` on same-size RGB frames; per frame a dict of boxes (n,4), probs (n,), landmarks (n,5,2) in full-res pixels."
-    if len(frames) == 0: return []
+MIN_FACE_PX = 20   # facenet-pytorch MTCNN's default min_face_size: the smallest face looked for, in native pixels
+PNET_PX = 12       # MTCNN's P-net window: no face smaller than this (at the scale MTCNN sees) can be found
+MIN_WORKING_FACE = 16   # px: the smallest face looked for in a shrunk frame (MTCNN's 20 px scaled with the frame, not below this)
+RETRY_SHORT_SIDE = 1080   # the retry looks for faces down to MIN_FACE_PX per this many px of the frame's shorter side
+
+def working_scale(width: int, height: int, long_side: int = 0, downscale: float = 1.0) -> float:
+    "Factor (0, 1] frames of `width`×`height` px are resized by for detection: at most `downscale`, the longer side at most `long_side` px (0 = no limit)."
+    s = float(downscale)
+    if long_side: s = min(s, int(long_side) / max(int(width), int(height)))
+    return min(1.0, s)
+
+def retry_scale(width: int, height: int, s: float) -> float:
+    "Scale of the retry for a frame without a face at scale `s`: twice `s`, and fine enough to find a 20-px face per 1080 px of the shorter side (at most 1)."
+    return min(1.0, max(2 * s, PNET_PX / MIN_FACE_PX * RETRY_SHORT_SIDE / min(int(width), int(height))))
+
+def _empty(): return dict(boxes=np.zeros((0, 4)), probs=np.zeros(0), landmarks=np.zeros((0, 5, 2)))
+
+def _detect_at(frames, mtcnn, s: float) -> list[dict]:
+    "MTCNN on `frames` resized by `s`, minimum face scaled with it; boxes in full-resolution pixels."
     h, w = frames[0].shape[:2]
-    if downscale != 1.0:
-        sw, sh = max(1, round(w * downscale)), max(1, round(h * downscale))
-        frames = [cv2.resize(f, (sw, sh), interpolation=cv2.INTER_AREA) for f in frames]
-        scale = np.array([w / sw, h / sh])
-    else: scale = np.ones(2)
-    boxes, probs, lms = mtcnn.detect(list(frames), landmarks=True)
+    sw, sh = max(1, round(w * s)), max(1, round(h * s))
+    if min(sw, sh) < PNET_PX: return [dict(_empty(), scale=s) for _ in frames]   # too small for any face
+    if (sw, sh) != (w, h): frames = [cv2.resize(f, (sw, sh), interpolation=cv2.INTER_AREA) for f in frames]
+    m = copy.copy(mtcnn)            # shares the nets; only the minimum face differs
+    m.min_face_size = max(PNET_PX, min(max(MIN_WORKING_FACE, round(MIN_FACE_PX * s)), min(sw, sh)))
+    scale = np.array([w / sw, h / sh])
+    boxes, probs, lms = m.detect(list(frames), landmarks=True)
     out = []
     for b, p, l in zip(boxes, probs, lms):
-        if b is None or len(b) == 0 or b[0] is None:
-            out.append(dict(boxes=np.zeros((0, 4)), probs=np.zeros(0), landmarks=np.zeros((0, 5, 2)))); continue
+        if b is None or len(b) == 0 or b[0] is None: out.append(dict(_empty(), scale=s)); continue
         b = np.asarray(np.stack(list(b)), dtype=float).reshape(-1, 4) * np.tile(scale, 2)
         l = np.asarray(np.stack(list(l)), dtype=float).reshape(-1, 5, 2) * scale
-        out.append(dict(boxes=b, probs=np.asarray(list(p), dtype=float).reshape(-1), landmarks=l))
+        out.append(dict(boxes=b, probs=np.asarray(list(p), dtype=float).reshape(-1), landmarks=l, scale=s))
+    return out
+
+def detect_faces(frames, mtcnn, downscale: float = 1.0, long_side: int = 0, fallback: bool = True) -> list[dict]:
+    """Run `mtcnn` on same-size RGB frames at the working size (`working_scale`); per frame a dict of boxes (n,4),
+    probs (n,), landmarks (n,5,2) in full-resolution pixels and the scale they were found at. With `fallback`, a frame
+    without a face is tried again once at `retry_scale`. Frames below MTCNN's 12-px window give no face."""
+    if len(frames) == 0: return []
+    h, w = frames[0].shape[:2]
+    s = working_scale(w, h, long_side, downscale)
+    out = _detect_at(frames, mtcnn, s)
+    if fallback and s < 1:
+        empty = [k for k, d in enumerate(out) if len(d['boxes']) == 0]
+        if empty:
+            for k, d in zip(empty, _detect_at([frames[k] for k in empty], mtcnn, retry_scale(w, h, s))): out[k] = d
     return out
 
 # %% ../nbs/04_faces.ipynb #5a6f3426
@@ -117,22 +150,24 @@ def face_crops(frame: np.ndarray, det: dict, margin: float) -> list[dict]:
     return out
 
 # %% ../nbs/04_faces.ipynb #efaa2a8f
+FRAME_BATCH_BYTES = 192 << 20   # at most this many bytes of frames held for one detection batch
+
 def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None, transform=None):
-    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`, each frame first passed through `transform(frame, index)` when given; fill `stats`."
+    "Yield (true frame index, RGB frame, face_crops list) for every `frame_every`-th frame of `path`, each frame first passed through `transform(frame, index)` when given; fill `stats`. Frames are held `face_batch_size` at a time, at most FRAME_BATCH_BYTES of them."
     stats = {} if stats is None else stats
     stats.update(decode_s=0.0, detect_s=0.0)
     every, bs = int(params['frame_every']), int(params['face_batch_size'])
-    margin, down = float(params['face_margin']), float(params['detect_downscale'])
+    margin, down, side = float(params['face_margin']), float(params['detect_downscale']), int(params.get('detect_long_side', 0))
     def flush(batch):
         t = time.perf_counter()
-        dets = detect_faces([f for _, f in batch], mtcnn, down)
+        dets = detect_faces([f for _, f in batch], mtcnn, down, side)
         stats['detect_s'] += time.perf_counter() - t
         for (i, f), d in zip(batch, dets): yield i, f, face_crops(f, d, margin)
     size, batch, t = None, [], time.perf_counter()
     for i, f in iter_frames(path, every, stats=stats):
         if transform is not None: f = transform(f, i)
         stats['decode_s'] += time.perf_counter() - t
-        if size is None: size = f.shape[:2]
+        if size is None: size = f.shape[:2]; bs = max(1, min(bs, FRAME_BATCH_BYTES // f.nbytes))   # 4K: 7 frames a batch
         if f.shape[:2] != size: stats['failed'] += 1   # a stray frame of another size
         else:
             batch.append((i, f))

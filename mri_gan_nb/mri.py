@@ -20,10 +20,10 @@ from .config import params_from, save_figure
 from .video import read_rgb, write_atomic, write_rgb
 
 # %% auto #0
-__all__ = ['MRI_DEFAULTS', 'INDEX_COLUMNS', 'resize_face', 'mri_reference', 'gaussian_kernel1d', 'symmetric_index',
-           'pad_symmetric', 'gaussian_blur', 'ssim_map', 'mri_torch', 'ssim_map_cv2', 'mri_fast', 'ssim_map_f32',
-           'mri_batch', 'mri_to_uint8', 'write_mri', 'mri_params', 'match_pairs', 'select_videos', 'mri_df_video',
-           'build_mri_df', 'mri_counts', 'mri_df_metric', 'plot_mri_samples']
+__all__ = ['MIN_MRI_SIZE', 'MRI_DEFAULTS', 'INDEX_COLUMNS', 'resize_face', 'mri_reference', 'gaussian_kernel1d',
+           'symmetric_index', 'pad_symmetric', 'gaussian_blur', 'ssim_map', 'mri_torch', 'ssim_map_cv2', 'mri_fast',
+           'ssim_map_f32', 'mri_batch', 'mri_to_uint8', 'write_mri', 'mri_params', 'match_pairs', 'select_videos',
+           'mri_df_video', 'build_mri_df', 'mri_counts', 'mri_df_metric', 'plot_mri_samples']
 
 # %% ../nbs/05_mri.ipynb #841854a3
 def resize_face(img: np.ndarray, size: int = 256) -> np.ndarray:
@@ -31,10 +31,27 @@ def resize_face(img: np.ndarray, size: int = 256) -> np.ndarray:
     if img.shape[:2] == (size, size): return img
     return cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
 
+MIN_MRI_SIZE = 16   # px: the SSIM's Gaussian window (sigma 1.5, truncated at 3.5 sigma) is 11 px wide
+
+def _as_uint8(name: str, a: np.ndarray) -> np.ndarray:
+    "An RGB image as uint8: uint8 as it is, float in [0, 1] as round(255·x); ValueError naming `name` otherwise."
+    a = np.asarray(a)
+    if a.ndim != 3 or a.shape[2] != 3: raise ValueError(f"{name} image must be HxWx3 RGB, got shape {a.shape}")
+    if min(a.shape[:2]) < 1: raise ValueError(f"{name} image is empty ({a.shape[1]}x{a.shape[0]})")
+    if a.dtype == np.uint8: return a
+    if np.issubdtype(a.dtype, np.floating):
+        if not np.isfinite(a).all() or a.min() < 0 or a.max() > 1:
+            raise ValueError(f"{name} image is float with values in [{np.nanmin(a):g}, {np.nanmax(a):g}]: give floats in [0, 1] or uint8 in [0, 255]")
+        return np.rint(a * 255).astype(np.uint8)
+    raise ValueError(f"{name} image has dtype {a.dtype}: give uint8 in [0, 255] or float in [0, 1]")
+
 def mri_reference(real_rgb_uint8: np.ndarray, fake_rgb_uint8: np.ndarray, size: int = 256) -> np.ndarray:
-    "MRI = 1 − SSIM map of the two crops resized to size×size, clipped to [0, 1]: float32 HxWx3 (the authors' skimage call)."
-    for name, a in (('real', real_rgb_uint8), ('fake', fake_rgb_uint8)):
-        if a.ndim != 3 or a.shape[2] != 3: raise ValueError(f"{name} image must be HxWx3 RGB, got shape {a.shape}")
+    """MRI = 1 − SSIM map of the two crops resized to size×size, clipped to [0, 1]: float32 HxWx3 (the authors' skimage call).
+
+    Images: HxWx3 RGB, uint8 in [0, 255] or float in [0, 1] (turned into uint8 first, so both give the same MRI);
+    `size` at least MIN_MRI_SIZE. ValueError naming the problem otherwise."""
+    if int(size) < MIN_MRI_SIZE: raise ValueError(f"size {size}: use at least {MIN_MRI_SIZE} px (the SSIM window is 11 px; the paper uses 256)")
+    real_rgb_uint8, fake_rgb_uint8 = _as_uint8('real', real_rgb_uint8), _as_uint8('fake', fake_rgb_uint8)
     x, y = resize_face(real_rgb_uint8, size), resize_face(fake_rgb_uint8, size)
     _, S = structural_similarity(x, y, channel_axis=-1, full=True, gaussian_weights=True, sigma=1.5,
                                  use_sample_covariance=False, data_range=255)

@@ -15,11 +15,11 @@ from pathlib import Path
 from .config import Settings, SettingsError, load_settings, find_settings_file, write_atomic
 
 # %% auto #0
-__all__ = ['ALWAYS', 'RUN_ONLY', 'FIGURE_NOTES', 'code_digest', 'imported_modules', 'module_digests', 'notebook_code', 'Stage',
-           'experiments_dir', 'trains_side_by_side', 'study_stages', 'available_stages', 'StageError',
-           'StaleStagesError', 'explain_change', 'plan_study', 'stale_report', 'move_aside', 'drop_replaced',
-           'run_stage', 'check_inputs', 'git_commit', 'figure_digests', 'record_figures', 'write_figures_readme',
-           'run_study']
+__all__ = ['ALWAYS', 'RUN_ONLY', 'OPTIONAL_STAGES', 'FIGURE_NOTES', 'code_digest', 'imported_modules', 'module_digests',
+           'notebook_code', 'Stage', 'experiments_dir', 'trains_side_by_side', 'study_stages', 'available_stages',
+           'StageError', 'StaleStagesError', 'explain_change', 'plan_study', 'stale_report', 'move_aside',
+           'drop_replaced', 'run_stage', 'check_inputs', 'git_commit', 'figure_digests', 'record_figures',
+           'write_figures_readme', 'run_study']
 
 # %% ../nbs/09_study.ipynb #2c5cec8a
 def _sha(text: str) -> str: return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -129,8 +129,12 @@ def trains_side_by_side(cfg: Settings) -> bool:
     return (cfg.device == 'cpu' or not torch.cuda.is_available()) and training_processes(cfg) == 1
 
 # %% ../nbs/09_study.ipynb #6efd687a
-def study_stages(cfg: Settings) -> list[Stage]:
-    "The stages of the study for the profile of `cfg`, each after the stages it `needs`; a SettingsError when gan_tau is not one of gan_taus."
+OPTIONAL_STAGES = ('sweep',)   # run only when asked: mri-gan-nb study --with sweep
+
+def study_stages(cfg: Settings, optional: tuple = ()) -> list[Stage]:
+    "The stages of the study for the profile of `cfg`, each after the stages it `needs`, plus the `optional` ones asked for (OPTIONAL_STAGES); a SettingsError when gan_tau is not one of gan_taus or an optional stage is unknown."
+    unknown = sorted(set(optional) - set(OPTIONAL_STAGES))
+    if unknown: raise SettingsError(f"--with {', '.join(unknown)}: no such optional stage (optional stages: {', '.join(OPTIONAL_STAGES)})")
     taus = [float(t) for t in cfg.gan_taus]
     if float(cfg.gan_tau) not in taus:
         raise SettingsError(f"gan_tau = {cfg.gan_tau} is not one of gan_taus = {', '.join(map(str, taus))} "
@@ -143,7 +147,7 @@ def study_stages(cfg: Settings) -> list[Stage]:
     det_uses = ('det_', 'efficientnet_b0_weights', 'num_workers', 'device')
     stages = [
         Stage('prepare_data', '01_prepare_data.ipynb', outputs=('faces/manifest.csv',),
-              uses=('synth_', 'augment_', 'frame_every', 'mtcnn_', 'face_', 'detect_downscale', 'dfdc_', 'celeb_df',
+              uses=('synth_', 'augment_', 'frame_every', 'mtcnn_', 'face_', 'detect_', 'dfdc_', 'celeb_df',
                     'ffhq', 'fdf', 'num_workers', 'device'),
               owns=('synthetic', 'augmented', 'faces', 'faces_augmented')),
         Stage('mri_dataset', '02_mri_dataset.ipynb', outputs=('mri_df/index.csv',), uses=('mri_',), owns=('mri_df',),
@@ -166,6 +170,10 @@ def study_stages(cfg: Settings) -> list[Stage]:
     stages.append(Stage('evaluate', '05_evaluate.ipynb', outputs=('evaluate/summary.json',),
                         uses=('verdict_', 'default_', 'bootstrap_', 'seeds'), owns=('evaluate',),
                         needs=('prepare_data', *(d.name for d in detectors))))
+    if 'sweep' in optional:   # issue 14: every f × {L2, L1} on the same MRI-DF split and seed (06_sweep)
+        stages.append(Stage('sweep', '06_sweep.ipynb', outputs=('sweep/table.csv',), owns=('sweep',),
+                            uses=(*gan_uses, 'mri_', 'det_', 'efficientnet_b0_weights', 'num_workers', 'bootstrap_'),
+                            needs=('prepare_data',)))
     return stages
 
 # %% ../nbs/09_study.ipynb #edf5ef3a
@@ -416,12 +424,12 @@ def _batches(stages: list[Stage]) -> list[list[Stage]]:
 
 # %% ../nbs/09_study.ipynb #51a26f5b
 def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | None = None, nb_dir: Path | None = None,
-              cell_timeout: int | None = None, pkg_dir: Path | None = None) -> list[dict]:
+              cell_timeout: int | None = None, pkg_dir: Path | None = None, optional: tuple = ()) -> list[dict]:
     "Run the stages of `profile` that are not done (and those named in `rerun`, with what is downstream of them); StaleStagesError before any work when a finished stage is stale; one row per stage."
     cfg = load_settings(profile)
     check_inputs(cfg)
     nb_dir = Path(nb_dir or experiments_dir())
-    plan = plan_study(available_stages(stages if stages is not None else study_stages(cfg), nb_dir), cfg, nb_dir, tuple(rerun), pkg_dir)
+    plan = plan_study(available_stages(stages if stages is not None else study_stages(cfg, tuple(optional)), nb_dir), cfg, nb_dir, tuple(rerun), pkg_dir)
     if any(p['status'] == 'stale' for p in plan): raise StaleStagesError(stale_report(plan, cfg))
     timeout = cfg.cell_timeout if cell_timeout is None else int(cell_timeout)
     run_dir, n, commit, t_all = cfg.run_dir, len(plan), git_commit(), time.time()

@@ -227,10 +227,11 @@ def render_swap(orig: np.ndarray, swap_rgb: np.ndarray, mask: np.ndarray, M: np.
     return fake, masks
 
 # %% ../nbs/02_synthetic.ipynb #0182b6e6
-FORMAT = 2   # bumped when the same settings make other data (2: people per split)
+FORMAT = 3   # bumped when the same settings make other data (2: people per split, 3: multi-person fakes)
 SYNTH_KEYS = ('synth_size', 'synth_frames', 'synth_fps', 'synth_train_parts', 'synth_originals_per_part',
               'synth_fakes_per_original', 'synth_valid_originals', 'synth_test_originals', 'synth_celeb_identities',
-              'synth_celeb_videos_per_identity', 'synth_ffhq_images', 'synth_two_face_videos', 'synth_no_face_videos')
+              'synth_celeb_videos_per_identity', 'synth_ffhq_images', 'synth_two_face_videos', 'synth_no_face_videos',
+              'synth_multi_person_videos')
 SWAP_MASKS = 'swap_masks'
 
 def _names(rng, n):
@@ -254,12 +255,15 @@ def plan_mini_dfdc(s: dict, seed: int) -> tuple[dict, list]:
     people |= {f'id{i}': make_person(rng) for i in range(n_celeb)} | {f'yt{i}': make_person(rng) for i in range(n_yt)}
     names = iter(_names(rng, (n_orig + s['synth_two_face_videos']) * (1 + s['synth_fakes_per_original']) + s['synth_no_face_videos']))
     groups, P = [], s['synth_train_parts']
-    def donors(pool, cast, n): return [str(d) for d in rng.choice([k for k in pool if k not in cast], n, replace=False)]
-    def dfdc(folder, split, kind, n_fakes):
+    def donors(pool, cast, n, rng): return [str(d) for d in rng.choice([k for k in pool if k not in cast], n, replace=False)]
+    def dfdc(folder, split, kind, n_fakes, n_people=None, pools=pools, names=names, rng=rng):
         pool = pools[split]
-        cast = [str(c) for c in rng.choice(pool, {'one_face': 1, 'two_faces': 2, 'no_face': 0}[kind], replace=False)]
+        n_people = {'one_face': 1, 'two_faces': 2, 'no_face': 0}.get(kind, n_people)
+        cast = [str(c) for c in rng.choice(pool, n_people, replace=False)]
         orig = f'{folder}/{next(names)}.mp4'
-        fakes = [dict(path=f'{folder}/{next(names)}.mp4', donor=d) for d in donors(pool, cast, n_fakes)] if cast else []
+        fakes = [dict(path=f'{folder}/{next(names)}.mp4', donor=d) for d in donors(pool, cast, n_fakes, rng)] if cast else []
+        if kind == 'multi_faces':   # one of the people is swapped, not always the first
+            for f in fakes: f['swap'] = int(rng.integers(len(cast)))
         groups.append(dict(dataset='dfdc', split=split, kind=kind, people=cast, path=orig, fakes=fakes))
     for i in range(s['synth_train_parts'] * s['synth_originals_per_part']):
         dfdc(f"{L['dfdc_train']}/dfdc_train_part_{i % P}", 'train', 'one_face', s['synth_fakes_per_original'])
@@ -280,6 +284,17 @@ def plan_mini_dfdc(s: dict, seed: int) -> tuple[dict, list]:
     for j in range(n_yt):
         groups.append(dict(dataset='celeb_df', split='test' if j == 0 else 'train', kind='one_face', people=[f'yt{j}'],
                            path=f"{L['celeb_df']}/{CELEB_YOUTUBE}/{j:05d}.mp4", fakes=[]))
+    # multi-person originals of validation and test, each with one fake swapping one of its two or three people:
+    # their own people and random stream, so that the rest of the plan is the same with or without them
+    multi = s.get('synth_multi_person_videos', 0)
+    if multi:
+        mrng = np.random.default_rng([seed, 3])
+        mpools = {sp: [f'dfdc_{sp}_group{i:03d}' for i in range(4)] for sp in ('valid', 'test')}
+        people |= {k: make_person(mrng) for sp in mpools for k in mpools[sp]}
+        mnames = iter(_names(mrng, 4 * multi))
+        for split in ('valid', 'test'):
+            for k in range(multi):   # two, three, two, ... people
+                dfdc(L[f'dfdc_{split}'], split, 'multi_faces', 1, 2 + k % 2, pools=mpools, names=mnames, rng=mrng)
     for g, grp in enumerate(groups): grp['seed'] = [seed, 100 + g]
     return people, groups
 
@@ -298,15 +313,17 @@ def _render_group(grp, people, cache, size, n_frames, fps):
             M = np.array([[[sc, 0, p0[0] + vel[0] * i], [0, sc, p0[1] + vel[1] * i]] for i in range(n_frames)], np.float32)
             actors.append((rgb, al, M, np.zeros(n_frames, int)))
     else:
-        two = grp['kind'] == 'two_faces'
-        spots = [((0.3, 0.45), 0.38), ((0.7, 0.45), 0.38)] if two else [(None, None)]
-        actors = [(*assets(pid), *make_motion(rng, n_frames, size, fps, c, h, amp=0.5 if two else 1.0))
+        many = len(grp['people']) > 1
+        spots = {1: [(None, None)], 2: [((0.3, 0.45), 0.38), ((0.7, 0.45), 0.38)],
+                 3: [((0.18, 0.45), 0.3), ((0.5, 0.45), 0.3), ((0.82, 0.45), 0.3)]}[len(grp['people'])]
+        actors = [(*assets(pid), *make_motion(rng, n_frames, size, fps, c, h, amp=0.5 if many else 1.0))
                   for pid, (c, h) in zip(grp['people'], spots)]
     orig = render_frames(bg, actors, n_frames, rng)
     fakes = []
     for k, f in enumerate(grp['fakes']):
-        frng = np.random.default_rng([*grp['seed'], k + 1]); _, _, M, v = actors[0]
-        sw, mask = swap_patches(people[grp['people'][0]], actors[0][0], assets(f['donor'])[0], frng)
+        j = f.get('swap', 0)      # the person swapped (the first one but in multi-person fakes)
+        frng = np.random.default_rng([*grp['seed'], k + 1]); _, _, M, v = actors[j]
+        sw, mask = swap_patches(people[grp['people'][j]], actors[j][0], assets(f['donor'])[0], frng)
         fakes.append(render_swap(orig, sw, mask, M, v))
     return orig, fakes
 
@@ -344,6 +361,7 @@ def _build(root: Path, cfg, seed: int) -> dict:
             elif grp['dataset'] == 'dfdc': labels.setdefault(folder, []).append((name, int(label == 'FAKE')))
             videos.append(dict(path=path, dataset=grp['dataset'], split=grp['split'], label=label, original=original,
                                kind=grp['kind'], people=grp['people'], donor=donor, faces=nf, swapped_faces=int(bool(donor)),
+                               swapped_person=next((f.get('swap', 0) for f in grp['fakes'] if f['path'] == path), None),
                                swap_mask=mpath, frames=n))
     for folder, m in meta.items(): (root / folder / METADATA).write_text(json.dumps(m, indent=1))
     for folder, rows in labels.items():
@@ -361,6 +379,7 @@ def _build(root: Path, cfg, seed: int) -> dict:
             write_rgb(root / rel, _ffhq_image(np.random.default_rng([seed, 2, i]))); ffhq.append(rel)
     counts = dict(n_videos=len(videos), n_real=sum(v['label'] == 'REAL' for v in videos), n_fake=sum(v['label'] == 'FAKE' for v in videos),
                   n_two_face=sum(v['kind'] == 'two_faces' for v in videos), n_no_face=sum(v['kind'] == 'no_face' for v in videos),
+                  n_multi_person=sum(v['kind'] == 'multi_faces' for v in videos),
                   n_ffhq_images=len(ffhq), n_people=len(people))
     return {**_settings_key(cfg, seed), **counts, 'seconds': round(time.time() - t0, 2),
             'timings': {'videos_s': round(t_videos, 2), 'ffhq_s': round(time.time() - t0 - t_videos, 2)},
