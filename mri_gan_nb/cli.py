@@ -31,7 +31,7 @@ def _study(a):
     if a.scheduler:                           # every stage's notebook reads it through its settings
         from mri_gan_nb.engine import SCHEDULER_ENV
         os.environ[SCHEDULER_ENV] = a.scheduler
-    try: run_study(a.profile, rerun=tuple(a.rerun or ()), cell_timeout=a.cell_timeout)
+    try: run_study(a.profile, rerun=tuple(a.rerun or ()), cell_timeout=a.cell_timeout, optional=tuple(a.also or ()))
     except StageError as e: raise SystemExit(f"mri-gan-nb: error: {e}")
 
 def _detect(a) -> int:
@@ -74,6 +74,9 @@ def make_parser() -> argparse.ArgumentParser:
     st.add_argument('--cell-timeout', type=int, metavar='SECONDS',
                     help="stop a stage when one of its notebook's cells runs longer (0 = no limit; default: the "
                          "profile's cell_timeout setting)")
+    st.add_argument('--with', action='append', metavar='STAGE', dest='also',
+                    help='also run this optional stage (repeatable): sweep = every perceptual dissimilarity f × '
+                         '{L2, L1} reconstruction loss on the same MRI-DF split (nbs/experiments/06_sweep.ipynb)')
     st.add_argument('--scheduler', metavar='ADDRESS',
                     help='run the data stages (faces, MRI-DF, MRI caching) on the Dask scheduler at ADDRESS, e.g. '
                          "tcp://node1:8786 (default: the profile's dask_workers / dask_scheduler settings); outputs "

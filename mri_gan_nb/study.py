@@ -390,6 +390,11 @@ FIGURE_NOTES = {
     'fig11': 'Fig. 11: confusion matrices of both detectors', 'roc': 'ROC curves of both detectors',
     'table1': 'Table 1: test metrics of both detectors beside the paper\'s', 'table2': 'Table 2: grid-search picks',
     'grid': 'grid-search heat map (validation)',
+    'table3': 'Table 3: cross-dataset test on the Celeb-DF-v2 test list, with 95% bootstrap intervals',
+    'videos_': 'per-video results: every labelled video with its score, verdict and whether the default policy scored it',
+    'intervals': '95% bootstrap intervals of every metric (and the paired difference)',
+    'defaulted': 'the labelled videos scored by the default policy, with their reasons',
+    'sweep': 'sweep over the perceptual dissimilarity f and the reconstruction loss (optional stage)',
 }
 
 def write_figures_readme(figures_dir: Path) -> Path:
