@@ -43,6 +43,7 @@ def _detect(a) -> int:
         if got != a.method: raise ValueError(f"--method {a.method} but {model} holds a {got} model")
     show = None if a.json else (lambda r: print(format_report([r]), flush=True))   # each video as soon as it is scored
     results = detect_videos(a.videos, model, save_mri=a.save_mri, device=a.device, downscale=a.downscale,
+                            workers=a.workers, scheduler=a.scheduler or '',
                             aggregation=a.aggregation, out=a.out, faces_out=a.faces_out, report=a.report,
                             on_result=show, progress=True)
     if a.json: print(json.dumps(results, indent=1))
@@ -95,6 +96,9 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument('--device', default='auto', choices=('auto', 'cpu', 'cuda'))
     d.add_argument('--downscale', type=float, metavar='F', help="at most scale frames by F for face detection only; frames "
                    "without a face are retried finer (default: the model's detect_long_side / detect_downscale, fast at any size)")
+    d.add_argument('--workers', type=int, default=0, metavar='N', help='score the videos on N local Dask worker processes '
+                   '(-1: one per core; default 0: in this process), each loading the model once')
+    d.add_argument('--scheduler', metavar='ADDRESS', help='score the videos on the Dask scheduler at ADDRESS (a cluster)')
     d.add_argument('--aggregation', choices=('track', 'pooled'), help="video rule: track = per person, FAKE when any person is "
                    "(default); pooled = all faces together, as the paper")
     d.add_argument('--out', type=Path, metavar='FILE', help='append one row per video to FILE (.csv or .jsonl) as it is scored; '

@@ -5,6 +5,7 @@
 # %% ../nbs/10_detect.ipynb #a2301287
 from __future__ import annotations
 import csv, inspect, json, os, sys, time
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -21,7 +22,7 @@ from .video import VideoError, open_video, write_rgb
 # %% auto #0
 __all__ = ['MRI_SIZE', 'VIDEO_SUFFIXES', 'ROW_COLUMNS', 'FACE_ROW_COLUMNS', 'default_model_dir', 'load_detector',
            'classify_faces', 'why_unreadable', 'video_notes', 'person_verdicts', 'score_video', 'expand_inputs',
-           'result_row', 'done_videos', 'detect_videos', 'format_report', 'write_report']
+           'result_row', 'done_videos', 'detect_videos', 'detect_task', 'format_report', 'write_report']
 
 # %% ../nbs/10_detect.ipynb #f9aaf451
 MRI_SIZE = inspect.signature(cache_mris).parameters['size'].default   # the generator's input side in training
@@ -247,14 +248,17 @@ def _check_out(p, what):
 # %% ../nbs/10_detect.ipynb #c16bc273
 def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool = False, threads: int | None = None,
                   downscale: float | None = None, aggregation: str | None = None, out=None, faces_out=None, report=None,
-                  on_result=None, policy: dict | None = None) -> list[dict]:
+                  on_result=None, policy: dict | None = None, workers: int = 0, scheduler: str = '') -> list[dict]:
     """Score every video of `paths` (files, folders, globs: `expand_inputs`) with the model directory `model_dir`; one result dict per video.
 
     Each result is handed to `on_result` and appended to `out` (.csv/.jsonl, one row per video, `result_row`) and
     `faces_out` (one row per face) as soon as it is scored; videos already in `out` are skipped (a rerun resumes).
     `report`: a folder receiving one PNG per video (`write_report`). `downscale` caps the working scale of face
     detection (crops are still cut from the full frame); `aggregation`: `track` or `pooled` (default: the model's rule).
-    `policy`: default_score/default_verdict for videos without a face (default: the model's, else 0.5 / REAL)."""
+    `policy`: default_score/default_verdict for videos without a face (default: the model's, else 0.5 / REAL).
+    `workers` (N local Dask worker processes, -1 one per core) or `scheduler` (a running Dask scheduler's address)
+    score the videos on the study's engine (`03a_engine`), each worker loading the model once; results then come
+    in the order they finish, and the returned list is in the order of `paths`."""
     device = get_device(device) if isinstance(device, str) else device
     _check_out(out, '--out'); _check_out(faces_out, '--faces-out')
     model, meta, params, gen = load_detector(model_dir, device)
@@ -271,22 +275,34 @@ def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool
     mtcnn = get_mtcnn(params['mtcnn_thresholds'], str(device))
     videos = expand_inputs(paths)
     skip = done_videos(out) if out is not None else set()
-    with torch_threads(threads or s.get('torch_threads') or None):
-        results, used = [], set()
-        bar = tqdm(videos, desc='videos', unit='video', disable=not progress or len(videos) < 2, file=sys.stderr)
-        for p in bar:
-            if str(Path(p).resolve()) in skip: continue
-            name = _unique(Path(p).stem, used)
-            r = _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, report is not None)
-            if report is not None and r.get('status') in ('ok', 'no_faces', 'too_small') and r.get('pictures') is not None:
-                r['report'] = str(write_report(r, Path(report) / f'{name}.png'))
-            r.pop('pictures', None)
-            if out is not None: _append(Path(out), [result_row(r)], ROW_COLUMNS)
-            if faces_out is not None:
-                _append(Path(faces_out), [dict(video=r['video'], frame=f['frame'], face=f['face'], track=f['track'], prob=f['prob'],
-                                               **dict(zip(('x1', 'y1', 'x2', 'y2'), f['box']))) for f in r['faces']], FACE_ROW_COLUMNS)
-            if on_result is not None: on_result(r)
-            results.append(r)
+    threads = threads or s.get('torch_threads') or None
+    todo, used = [], set()
+    for p in videos:
+        if str(Path(p).resolve()) not in skip: todo.append((p, _unique(Path(p).stem, used)))
+    def emit(r, name):
+        if report is not None and r.get('status') in ('ok', 'no_faces', 'too_small') and r.get('pictures') is not None:
+            r['report'] = str(write_report(r, Path(report) / f'{name}.png'))
+        r.pop('pictures', None)
+        if out is not None: _append(Path(out), [result_row(r)], ROW_COLUMNS)
+        if faces_out is not None:
+            _append(Path(faces_out), [dict(video=r['video'], frame=f['frame'], face=f['face'], track=f['track'], prob=f['prob'],
+                                           **dict(zip(('x1', 'y1', 'x2', 'y2'), f['box']))) for f in r['faces']], FACE_ROW_COLUMNS)
+        if on_result is not None: on_result(r)
+        return r
+    if workers or scheduler:          # on the engine: one task per video, the model loaded once per worker process
+        from mri_gan_nb.engine import get_client, map_items
+        shared = (str(Path(model_dir).resolve()), str(device), downscale, save_mri and str(Path(save_mri).resolve()), aggregation, pol,
+                  report is not None, threads)
+        done = {}
+        for i, (p, name), r, err in map_items(detect_task, todo, shared, get_client(workers, scheduler), desc='videos', progress=progress):
+            if err: r = _failed(p, err, meta, aggregation)
+            done[i] = emit(r, name)
+        return [done[i] for i in sorted(done)]
+    with torch_threads(threads):
+        results = []
+        bar = tqdm(todo, desc='videos', unit='video', disable=not progress or len(todo) < 2, file=sys.stderr)
+        for p, name in bar:
+            results.append(emit(_score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, report is not None), name))
     return results
 
 def _unique(name: str, used: set) -> str:
@@ -294,15 +310,34 @@ def _unique(name: str, used: set) -> str:
     while (name if n == 1 else f'{name}-{n}') in used: n += 1
     name = name if n == 1 else f'{name}-{n}'; used.add(name); return name
 
+def _failed(p, reason: str, meta: dict, aggregation) -> dict:
+    "The result of a video whose scoring raised: status error with the reason, no verdict."
+    return dict(video=str(p), status='error', reason=reason, verdict=None, score=None, defaulted=False,
+                n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
+                faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
+
 def _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures):
     out = Path(save_mri) / name if save_mri is not None else None
     try: r = score_video(p, model, meta, mtcnn, params, gen, out, aggregation, keep_pictures=pictures, **pol)
-    except Exception as e:   # one bad video never stops the others
-        r = dict(video=str(p), status='error', reason=f'{type(e).__name__}: {e}', verdict=None, score=None, defaulted=False,
-                 n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
-                 faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
+    except Exception as e: r = _failed(p, f'{type(e).__name__}: {e}', meta, aggregation)   # one bad video never stops the others
     r['model_dir'] = str(Path(model_dir))
     return r
+
+@lru_cache(maxsize=2)
+def _loaded(model_dir: str, device: str, downscale):
+    "(model, meta, face parameters, generator, MTCNN) of a model directory, loaded once per process."
+    model, meta, params, gen = load_detector(model_dir, device)
+    if downscale is not None: params = {**params, 'detect_downscale': float(downscale)}
+    return model, meta, params, gen, get_mtcnn(params['mtcnn_thresholds'], device)
+
+def detect_task(item: tuple, model_dir: str, device: str, downscale, save_mri, aggregation, pol: dict, pictures: bool,
+                threads) -> dict:
+    "The engine's task of `detect_videos`: score one video `item` = (path, report name) with `model_dir`, loaded once per worker."
+    p, name = item
+    model, meta, params, gen, mtcnn = _loaded(model_dir, device, downscale)
+    with torch_threads(threads):
+        return _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures)
+
 
 # %% ../nbs/10_detect.ipynb #d1a5c0b5
 def format_report(results: list[dict], max_faces: int = 8) -> str:

@@ -196,3 +196,14 @@ def test_mri_command_names_bad_sizes(tmp_path, work_env):
     assert not (tmp_path / 'x.png').exists()
     run_cli(['mri', tmp_path / 'real.png', tmp_path / 'fake.png', '--out', tmp_path / 'ok.png', '--size', '16'], work_env, check=0)
     assert cv2.imread(str(tmp_path / 'ok.png')).shape == (16, 16, 3)
+
+
+def test_many_videos_on_dask_workers_match_in_process(study, tmp_path):
+    "The engine (2 local Dask workers, each loading the model once) scores every video as the serial loop does, in the order given."
+    env, run_dir, videos = study
+    args = ['detect', *videos[:4], tmp_path / 'nope.mp4', '--profile', 'smoke', '--json']
+    serial = json.loads(run_cli(args, env, check=0).stdout)
+    dask = json.loads(run_cli(args + ['--workers', '2'], env, check=0).stdout)
+    keep = lambda rs: [(r['video'], r['status'], r.get('verdict'), r.get('score'), r.get('n_faces'),
+                        [(f['frame'], f['track'], round(f['prob'], 6)) for f in r.get('faces', [])]) for r in rs]
+    assert keep(dask) == keep(serial) and len(serial) == 5 and serial[-1]['status'] != 'ok'
