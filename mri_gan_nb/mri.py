@@ -302,7 +302,11 @@ def match_pairs(fake_record: dict, original_record: dict, min_iou: float) -> tup
 
 # %% ../nbs/05_mri.ipynb #5770abd2
 def select_videos(videos: pd.DataFrame, params: dict, seed: int) -> pd.DataFrame:
-    "The rows of a video table that MRI-DF uses (status ok), with `split` redrawn train/test by group."
+    """The rows of a video table that MRI-DF uses (status ok), with `split` redrawn train/test by group.
+
+    DFDC: a `mri_dfdc_fraction` of the training groups (an original with its fakes), never validation or test
+    videos. Celeb-DF-v2 (`mri_use_celeb_df`): every group except those touching its test list, which is the
+    cross-dataset test of the detectors (Table 3): no MRI-GAN may have seen those people. FFHQ/FDF: every image."""
     v = videos[videos.status == 'ok'].copy()
     group = v.original.where(v.original != '', v.path)
     dfdc = v.source == 'dfdc'
@@ -311,7 +315,9 @@ def select_videos(videos: pd.DataFrame, params: dict, seed: int) -> pd.DataFrame
     n = int(round(float(params['mri_dfdc_fraction']) * len(groups)))
     keep = set(np.random.default_rng(seed).permutation(groups)[:n])
     use = (dfdc & group.isin(keep)) | v.source.isin(['ffhq', 'fdf'])
-    if params['mri_use_celeb_df']: use |= v.source == 'celeb_df'
+    celeb = v.source == 'celeb_df'
+    if 'split' in v: celeb &= ~group.isin(set(group[celeb & (v.split == 'test')]))   # the test list stays unseen
+    if params['mri_use_celeb_df']: use |= celeb
     v = v[use].reset_index(drop=True)
     return split_videos(v, float(params['mri_test_fraction']), seed) if len(v) else v
 
