@@ -428,12 +428,17 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     params, eng = mri_params(cfg_or_params), engine_params(cfg_or_params)
     faces_dir, out_dir = Path(faces_dir).resolve(), Path(out_dir).resolve()
     size = int(params['mri_size'])
-    sel = select_videos(videos_table, params, seed)
     manifest = pd.read_csv(faces_dir / 'manifest.csv', dtype=str, keep_default_na=False,
                            usecols=lambda c: c in ('video', 'status', 'original_video')) if (faces_dir / 'manifest.csv').is_file() else None
+    face_status = dict(zip(manifest.video, manifest.status)) if manifest is not None else {}
+    # a video without face crops (no face found, unreadable) has no pairs: it takes no place in the train/test
+    # split of groups (at small scale it could be the whole test split), and is listed in skipped.csv
+    faceless = videos_table.video.map(face_status).fillna('ok') != 'ok'
+    sel = select_videos(videos_table[~faceless], params, seed)
+    skipped_faceless = [dict(video=v, reason=f'face-crops status {face_status[v]}', dropped=0)
+                        for v in select_videos(videos_table, params, seed).video if face_status.get(v, 'ok') != 'ok']
     if len(sel): sel['original_video'] = _original_ids(sel, manifest)
     sel = sel.sort_values(['source', 'video'], kind='stable') if len(sel) else sel.assign(original_video='')
-    face_status = dict(zip(manifest.video, manifest.status)) if manifest is not None else {}
     del manifest
     out_dir.mkdir(parents=True, exist_ok=True)
     black = out_dir / 'mri' / 'black.png'
@@ -445,7 +450,7 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     for _, r, _, err in map_items(mri_df_video, items, (faces_dir, out_dir, params, force), get_client(eng['dask_workers'], eng['dask_scheduler']),
                                   total=len(sel), desc='MRI-DF', progress=progress):
         if err: failed[r['video']] = f'task failed: {err}'
-    skipped, counts = _orphan_fakes(videos_table, params), Counter()
+    skipped, counts = _orphan_fakes(videos_table, params) + skipped_faceless, Counter()
     part = out_dir / '.index.partial.csv'   # left by an interrupted run: rewritten
     with open(part, 'w', newline='') as fh:        # in the table's order, from the markers: the same whatever ran first
         writer = csv.DictWriter(fh, INDEX_COLUMNS, lineterminator='\n'); writer.writeheader()
