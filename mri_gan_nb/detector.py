@@ -25,8 +25,8 @@ from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_ind
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'CHECKPOINT_FILE',
            'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops',
-           'make_toy_faces', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'mri_batch', 'cache_mris',
-           'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'update_model_dir',
+           'make_toy_faces', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mri_batch',
+           'cache_mris', 'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'update_model_dir',
            'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
 
 # %% ../nbs/07_detector.ipynb #0372ec06
@@ -210,7 +210,7 @@ def _generator_once(generator_path: str, device: str, stamp: tuple):  # stamp: (
     from mri_gan_nb.gan import load_generator
     return load_generator(generator_path, device)
 
-def mri_batch(batch: list, generator, size: int = 256, device='cpu') -> int:
+def cache_mri_batch(batch: list, generator, size: int = 256, device='cpu') -> int:
     "Write the MRIs of one batch of (crop path, MRI path) pairs whose MRI is missing, computing the whole batch (so each MRI is the same whatever was done before); `generator` a module or the path of its file (loaded once per process); return how many were written. The engine's task."
     if all(Path(d).is_file() for _, d in batch): return 0
     if isinstance(generator, (str, Path)): st = Path(generator).stat(); generator = _generator_once(str(generator), str(device), (st.st_size, st.st_mtime_ns))
@@ -238,7 +238,7 @@ def cache_mris(crops: pd.DataFrame, generator, out_dir: str | Path, device='cpu'
     if not starts: return out
     eng = engine_params(engine)
     client = get_client(eng['dask_workers'], eng['dask_scheduler'])
-    errors = [err for _, _, _, err in map_items(mri_batch, (pairs[s:s + batch_size] for s in starts), (generator, size, str(device)),
+    errors = [err for _, _, _, err in map_items(cache_mri_batch, (pairs[s:s + batch_size] for s in starts), (generator, size, str(device)),
                                                 client, gpu=True, total=len(starts), desc='MRIs', progress=progress) if err]
     if errors: raise RuntimeError(f"{len(errors)} of {len(starts)} MRI batches failed (the others are cached; rerun to retry): {errors[0]}")
     return out

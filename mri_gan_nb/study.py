@@ -240,7 +240,7 @@ def plan_study(stages: list[Stage], cfg: Settings, nb_dir: Path, rerun: tuple = 
         if st.name in asked or up:
             redo.add(st.name)
             status, why = 'rerun', ['--rerun ' + st.name if st.name in asked else f"downstream of {', '.join(up)}, which reruns"]
-        elif old is None: status, why = 'run', ['not finished before (an interrupted run resumes)']
+        elif old is None: status, why = 'run', ['no finished run yet; an interrupted one resumes']
         elif 'unreadable' in old: status, why = 'stale', [f"its stamp {old['unreadable']} cannot be read"]
         elif old.get('key') != rec['key']: status, why = 'stale', explain_change(old, rec)
         elif missing: status, why = 'run', [f"output {', '.join(missing)} missing"]
