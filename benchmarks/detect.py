@@ -93,7 +93,7 @@ def main(argv=None):
     import pandas as pd, torch
     from mri_gan_nb.config import load_settings
     from mri_gan_nb.detector import DeepFakeDetector, save_model_dir
-    from mri_gan_nb.faces import write_face_video
+    from mri_gan_nb.testing import write_face_video
     cfg = load_settings(args.profile)
     args.threads = args.threads or cfg.torch_threads or os.cpu_count()
     rows = []

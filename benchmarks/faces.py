@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from mri_gan_nb.faces import box_iou, extract_faces, face_params, get_mtcnn, write_face_video
+from mri_gan_nb.faces import box_iou, extract_faces, face_params, get_mtcnn
+from mri_gan_nb.testing import write_face_video
 
 
 def main(argv=None):

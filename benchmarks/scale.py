@@ -204,7 +204,8 @@ def dfdc_costs() -> dict:
     import numpy as np, torch
     torch.set_num_threads(1)
     from mri_gan_nb.config import load_settings
-    from mri_gan_nb.faces import write_face_video, face_params, get_mtcnn, iter_video_faces
+    from mri_gan_nb.faces import face_params, get_mtcnn, iter_video_faces
+    from mri_gan_nb.testing import write_face_video
     from mri_gan_nb.mri import mri_torch, mri_to_uint8, resize_face
     from mri_gan_nb.video import write_rgb, read_rgb
     from mri_gan_nb.gan import Generator

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_detect.ipynb #a2301287
 from __future__ import annotations
-import csv, inspect, json, os, sys, time
+import csv, json, os, sys, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,18 +15,16 @@ import torch
 from tqdm.auto import tqdm
 
 from .config import get_device, load_settings, torch_threads
-from .detector import METHODS, cache_mris, generate_mris, load_model_dir, rgb_tensor
-from .faces import MIN_FACE_PX, _RESULT_KEYS, face_params, get_mtcnn, iter_video_faces
+from .detector import METHODS, MRI_SIZE, cache_mris, generate_mris, load_model_dir, rgb_tensor
+from .faces import MIN_FACE_PX, CROP_KEYS, face_params, get_mtcnn, iter_video_faces
 from .video import VideoError, open_video, write_rgb
 
 # %% auto #0
-__all__ = ['MRI_SIZE', 'VIDEO_SUFFIXES', 'ROW_COLUMNS', 'FACE_ROW_COLUMNS', 'default_model_dir', 'load_detector',
-           'classify_faces', 'why_unreadable', 'video_notes', 'person_verdicts', 'score_video', 'expand_inputs',
-           'result_row', 'done_videos', 'detect_videos', 'detect_task', 'format_report', 'write_report']
+__all__ = ['VIDEO_SUFFIXES', 'ROW_COLUMNS', 'FACE_ROW_COLUMNS', 'default_model_dir', 'load_detector', 'classify_faces',
+           'why_unreadable', 'video_notes', 'person_verdicts', 'score_video', 'expand_inputs', 'result_row',
+           'done_videos', 'detect_videos', 'detect_task', 'format_report', 'write_report']
 
 # %% ../nbs/12_detect.ipynb #f9aaf451
-MRI_SIZE = inspect.signature(cache_mris).parameters['size'].default   # the generator's input side in training
-
 def default_model_dir(method: str = 'plain', profile: str = 'quick') -> Path:
     "The model directory the study writes for `method`: <work_dir>/<profile>/detector/<method>."
     if method not in METHODS: raise ValueError(f"method {method!r}: use one of {', '.join(METHODS)}")
@@ -44,7 +42,7 @@ def load_detector(model_dir, device='cpu') -> tuple:
     if not v or 'threshold' not in v or 'fraction' not in v:
         raise ValueError(f"{d} has no video rule yet (no 'verdict' in model.json): run the evaluation stage "
                          f"(nbs/experiments/05_evaluate.ipynb, or `mri-gan-nb study`), which picks it on validation")
-    missing = [k for k in _RESULT_KEYS if k not in meta['settings'] and k != 'detect_long_side']   # older dirs: native-size detection
+    missing = [k for k in CROP_KEYS if k not in meta['settings'] and k != 'detect_long_side']   # older dirs: native-size detection
     if missing:
         raise ValueError(f"{d / 'settings.json'} lacks {', '.join(missing)}: cannot cut faces as the model was trained")
     params = face_params(meta['settings'], device=str(device))

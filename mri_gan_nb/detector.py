@@ -23,10 +23,10 @@ from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_ind
                                     rank, rank_seed, sync_batchnorm, world_size, wrap_ddp)
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'CHECKPOINT_FILE',
-           'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops',
-           'make_toy_faces', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mri_batch',
-           'cache_mris', 'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'update_model_dir',
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'MRI_SIZE', 'METHODS', 'GENERATOR_FILE',
+           'CHECKPOINT_FILE', 'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce',
+           'list_crops', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mri_batch', 'cache_mris',
+           'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'update_model_dir',
            'load_model_dir', 'mri_cache_dir', 'inputs_of', 'train_detector']
 
 # %% ../nbs/09_detector.ipynb #0372ec06
@@ -138,39 +138,6 @@ def list_crops(faces_dir: str | Path, splits=None, sources=('dfdc',), augmented_
                         'face': np.array(faces, dtype=np.int64), 'path': paths})
     return out.sort_values(['split', 'video', 'frame', 'face'], kind='stable').reset_index(drop=True)
 
-# %% ../nbs/09_detector.ipynb #51540eed
-def _toy_crop(rng, fake: bool, strength: float = 1.0) -> np.ndarray:
-    s = int(rng.integers(48, 97))
-    img = rng.normal(90, 20, (s, s, 3)).clip(0, 255)
-    yy, xx = np.mgrid[:s, :s] / s
-    oval = ((xx - .5) / .35) ** 2 + ((yy - .5) / .45) ** 2 < 1
-    img[oval] = np.array([200, 160, 130]) + rng.normal(0, 8, (int(oval.sum()), 3))
-    if fake:
-        p = max(4, s // 4); y, x = rng.integers(s // 4, s - s // 4 - p, 2)
-        board = ((np.indices((p, p)).sum(0) // max(1, p // 4)) % 2)[..., None] * 255.0
-        img[y:y + p, x:x + p] = (1 - strength) * img[y:y + p, x:x + p] + strength * board
-    return img.clip(0, 255).astype(np.uint8)
-
-def make_toy_faces(faces_dir: str | Path, n_videos: dict | None = None, crops_per_video: int = 4,
-                   seed: int = 0, strength: float = 1.0) -> Path:
-    "Write a toy faces folder (manifest.csv + <video>/<frame>_<face>.png); n_videos = {split: (fakes, reals)}."
-    faces_dir = Path(faces_dir); rng = np.random.default_rng(seed)
-    n_videos = n_videos or {'train': (6, 6), 'valid': (3, 3), 'test': (3, 3)}
-    rows = []
-    for split, (nf, nr) in n_videos.items():
-        for i in range(nf + nr):
-            fake = i < nf
-            vid = f"toy/{split}/{'fake' if fake else 'real'}_{i:03d}"
-            (faces_dir / vid).mkdir(parents=True, exist_ok=True)
-            for k in range(crops_per_video):
-                img = _toy_crop(rng, fake, strength)
-                cv2.imwrite(str(faces_dir / vid / f"{10 * (k // 2)}_{k % 2}.png"), img[..., ::-1])
-            rows.append((vid, 'FAKE' if fake else 'REAL', split, 'dfdc', 'ok', '', crops_per_video))
-    rows.append(('toy/test/noface_000', 'REAL', 'test', 'dfdc', 'no_faces', 'no face found', 0))
-    pd.DataFrame(rows, columns=['video', 'label', 'split', 'source', 'status', 'reason', 'crops']).to_csv(
-        faces_dir / 'manifest.csv', index=False)
-    return faces_dir
-
 # %% ../nbs/09_detector.ipynb #fd2d3c6e
 def resize_rgb(img: np.ndarray, size: int | None = None) -> np.ndarray:
     "An RGB uint8 image resized to size×size (INTER_AREA down, INTER_LINEAR up); unchanged when size is None or already so."
@@ -195,7 +162,9 @@ class CropDataset(Dataset):
         return rgb_tensor(read_rgb(self.paths[i].decode()), self.size), torch.tensor(float(self.labels[i])), i
 
 # %% ../nbs/09_detector.ipynb #63474c71
-def generate_mris(generator: nn.Module, images, size: int = 256, device='cpu') -> np.ndarray:
+MRI_SIZE = 256   # px: the side MRI-GAN reads and writes (paper Sec. 4: 256×256 faces); the MRI-based detector's MRIs are made at it
+
+def generate_mris(generator: nn.Module, images, size: int = MRI_SIZE, device='cpu') -> np.ndarray:
     "MRIs (N,size,size,3) uint8 RGB of RGB uint8 face images: resized to size, [−1,1] in, generator in eval mode under no_grad."
     device = torch.device(device)
     x = np.stack([resize_face(im, size) for im in images])      # exactly as MRI-DF resized the faces MRI-GAN learned from
@@ -210,7 +179,7 @@ def _generator_once(generator_path: str, device: str, stamp: tuple):  # stamp: (
     from mri_gan_nb.gan import load_generator
     return load_generator(generator_path, device)
 
-def cache_mri_batch(batch: list, generator, size: int = 256, device='cpu') -> int:
+def cache_mri_batch(batch: list, generator, size: int = MRI_SIZE, device='cpu') -> int:
     "Write the MRIs of one batch of (crop path, MRI path) pairs whose MRI is missing, computing the whole batch (so each MRI is the same whatever was done before); `generator` a module or the path of its file (loaded once per process); return how many were written. The engine's task."
     if all(Path(d).is_file() for _, d in batch): return 0
     if isinstance(generator, (str, Path)): st = Path(generator).stat(); generator = _generator_once(str(generator), str(device), (st.st_size, st.st_mtime_ns))
@@ -226,7 +195,7 @@ def cache_mri_batch(batch: list, generator, size: int = 256, device='cpu') -> in
 
 # %% ../nbs/09_detector.ipynb #0e83edca
 def cache_mris(crops: pd.DataFrame, generator, out_dir: str | Path, device='cpu',
-               batch_size: int = 16, size: int = 256, progress: bool = True, engine=None) -> pd.DataFrame:
+               batch_size: int = 16, size: int = MRI_SIZE, progress: bool = True, engine=None) -> pd.DataFrame:
     "The crop table with `path` pointing at each crop's MRI (generator — a module or its file's path — in eval mode, [−1,1] → [0,1]), cached as PNGs in fixed batches of the table on the engine (`engine`: Settings or dict with dask_workers / dask_scheduler; None = in process). RuntimeError naming the first failure when a batch fails (the others are written)."
     from mri_gan_nb.engine import engine_params, get_client, map_items
     out_dir = Path(out_dir).resolve()

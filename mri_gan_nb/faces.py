@@ -19,15 +19,14 @@ from .augment import augment_frame
 from .engine import engine_params, get_client, map_items
 
 # %% auto #0
-__all__ = ['FACE_DEFAULTS', 'MIN_FACE_PX', 'PNET_PX', 'MIN_WORKING_FACE', 'RETRY_SHORT_SIDE', 'FRAME_BATCH_BYTES',
-           'MANIFEST_COLUMNS', 'face_params', 'write_face_video', 'get_mtcnn', 'working_scale', 'retry_scale',
-           'detect_faces', 'box_iou', 'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group',
-           'extract_faces']
+__all__ = ['FACE_DEFAULTS', 'CROP_KEYS', 'MIN_FACE_PX', 'PNET_PX', 'MIN_WORKING_FACE', 'RETRY_SHORT_SIDE', 'FRAME_BATCH_BYTES',
+           'MANIFEST_COLUMNS', 'face_params', 'get_mtcnn', 'working_scale', 'retry_scale', 'detect_faces', 'box_iou',
+           'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group', 'extract_faces']
 
 # %% ../nbs/03_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
                      detect_downscale=1.0, detect_long_side=0, face_batch_size=16, device='auto')
-_RESULT_KEYS = ('frame_every', 'mtcnn_thresholds', 'face_margin', 'detect_downscale', 'detect_long_side')  # change the crops
+CROP_KEYS = ('frame_every', 'mtcnn_thresholds', 'face_margin', 'detect_downscale', 'detect_long_side')  # the face settings whose change changes the crops
 
 def face_params(cfg_or_params=None, **overrides) -> dict:
     "The face-stage parameters from a `Settings`, a dict or the defaults, with `overrides`; checked."
@@ -40,32 +39,6 @@ def face_params(cfg_or_params=None, **overrides) -> dict:
     if float(p['face_margin']) < 0: raise ValueError(f"face_margin = {p['face_margin']}: use 0 or more")
     if int(p['face_batch_size']) < 1: raise ValueError(f"face_batch_size = {p['face_batch_size']}: use 1 or more")
     return p
-
-# %% ../nbs/03_faces.ipynb #71e0fe13
-def write_face_video(path, n_frames=31, size=(320, 240), fps=30, kind='face', gray=False, face_frac=0.6, seed=0) -> Path:
-    "Write a test video (mp4v): kind 'face' (astronaut), 'fake' (face region altered) or 'noface' (a cat)."
-    from skimage import data as skd
-    w, h = size
-    rng = np.random.default_rng(seed)
-    bg = cv2.GaussianBlur(rng.integers(0, 255, (h, w, 3), dtype=np.uint8), (0, 0), 5)
-    src = skd.chelsea() if kind == 'noface' else skd.astronaut()[0:320, 80:400].copy()
-    if kind == 'fake':  # the face is at about x 100-185, y 64-173 of this 320x320 crop
-        region = src[70:168, 106:180].astype(np.int16)
-        region = cv2.GaussianBlur(np.clip(region + (40, -20, 10), 0, 255).astype(np.uint8), (0, 0), 2)
-        src[70:168, 106:180] = region
-    vw = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h), isColor=not gray)
-    if not vw.isOpened(): raise OSError(f"cannot write video {path}")
-    for i in range(n_frames):
-        s = int(min(h, w) * face_frac * (1 + 0.3 * i / max(n_frames, 1)))
-        s = min(s, h, w)
-        x = int((w - s) * (0.1 + 0.8 * i / max(n_frames - 1, 1))); y = (h - s) // 2
-        f = bg.copy()
-        f[y:y + s, x:x + s] = cv2.resize(src, (s, s), interpolation=cv2.INTER_AREA)
-        f[h - 12:, w - 12:] = (6 * i) % 256
-        bgr = cv2.cvtColor(f, cv2.COLOR_RGB2BGR)
-        vw.write(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if gray else bgr)
-    vw.release()
-    return Path(path)
 
 # %% ../nbs/03_faces.ipynb #5b210fa3
 @functools.lru_cache(maxsize=4)
@@ -237,7 +210,7 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
     if al_reason: reason = '; '.join(filter(None, [reason, f'no aligned crops: {al_reason}']))
     out = _status(row, status, reason, **res)
     record = dict(video=row['video'], path=str(path), frame_size=size, frames=frames_rec, crops=crops,
-                  params={k: params[k] for k in _RESULT_KEYS}, input=_file_sig(path), augment=augment or None,
+                  params={k: params[k] for k in CROP_KEYS}, input=_file_sig(path), augment=augment or None,
                   aligned=dict(original_video=original['video'], crops=al_crops, original_sig=_boxes_sig(original)) if original else None,
                   summary={k: out[k] for k in ('status', 'reason', *res)})
     if original: publish_dir(al_tmp, al_final)
@@ -259,7 +232,7 @@ def _load_record(final: Path, params: dict, path=None, augment: dict | None = No
     if not f.is_file(): return None
     try: rec = json.loads(f.read_text())
     except (OSError, ValueError): return None
-    want = {k: list(v) if isinstance(v, tuple) else v for k, v in ((k, params[k]) for k in _RESULT_KEYS)}
+    want = {k: list(v) if isinstance(v, tuple) else v for k, v in ((k, params[k]) for k in CROP_KEYS)}
     if path is not None and Path(path).is_file() and rec.get('input') != _file_sig(path): return None   # the video was rewritten
     if path is not None and rec.get('augment') != (augment or None): return None                       # planned otherwise
     return rec if rec.get('params') == want else None

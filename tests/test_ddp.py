@@ -84,7 +84,7 @@ def test_detector_step_and_resume(tmp_path):
     """EfficientNet-B0's gradient is reproducible only to ~3e-5 of its largest component in float32 (permuting the
     samples of one batch in one process changes it that much), and Adam's first steps move every weight by about
     ±lr whatever the gradient's size, so weights are compared where the gradient stands above that noise."""
-    from mri_gan_nb.detector import make_toy_faces
+    from mri_gan_nb.testing import make_toy_faces
     faces = make_toy_faces(tmp_path / 'faces', {'train': (4, 4), 'valid': (2, 2)}, crops_per_video=2)
     run(1, 'detector', faces, tmp_path / 'one.pt', 1)
     run(2, 'detector', faces, tmp_path / 'two.pt', 1)   # global batch 6 = 3 + 3, batch norm synchronised
