@@ -91,7 +91,7 @@ def _load_faces_record(faces_dir: Path, video: str):
     try: return json.loads(f.read_text()) if f.is_file() else None
     except (OSError, ValueError): return None
 
-def _face_256(path: Path, size: int) -> np.ndarray:
+def _read_face(path: Path, size: int) -> np.ndarray:
     return resize_face(read_rgb(path), size)
 
 def _video_rows(row: dict, faces_dir: Path, out_dir: Path, params: dict, records: dict) -> tuple[list, str, int]:
@@ -100,7 +100,7 @@ def _video_rows(row: dict, faces_dir: Path, out_dir: Path, params: dict, records
     base = dict(source=src, video=vid, split=row['split'])
     if src in ('ffhq', 'fdf'):
         rel = _rel_png('faces', str(Path(vid).parent), Path(vid).name)
-        write_rgb(out_dir / rel, _face_256(Path(row['path']), size))
+        write_rgb(out_dir / rel, _read_face(Path(row['path']), size))
         return [dict(base, face=rel, mri='mri/black.png', real=rel, label='real', frame=0)], '', 0
     rec = records.get(vid) or _load_faces_record(faces_dir, vid)
     if rec is None: return [], 'no faces.json from the face-crops stage', 0
@@ -109,7 +109,7 @@ def _video_rows(row: dict, faces_dir: Path, out_dir: Path, params: dict, records
         for fr in rec['frames']:
             for name in fr['crops']:
                 rel = _rel_png('faces', vid, name)
-                write_rgb(out_dir / rel, _face_256(faces_dir / Path(vid) / name, size))
+                write_rgb(out_dir / rel, _read_face(faces_dir / Path(vid) / name, size))
                 rows.append(dict(base, face=rel, mri='mri/black.png', real=rel, label='real', frame=fr['frame']))
         return rows, ('' if rows else 'no faces'), 0
     ov = row.get('original_video') or ''
@@ -117,8 +117,8 @@ def _video_rows(row: dict, faces_dir: Path, out_dir: Path, params: dict, records
     if orec is None: return [], f'original {ov or row["original"]} has no face crops', 0
     kept, dropped = match_pairs(rec, orec, float(params['mri_min_iou']))
     if not kept: return [], f'no aligned crop passed the IoU test ({len(dropped)} dropped)', len(dropped)
-    fakes = np.stack([_face_256(faces_dir / 'aligned' / Path(vid) / f'{f}_{i}.png', size) for f, i, _ in kept])
-    reals = np.stack([_face_256(faces_dir / Path(ov) / f'{f}_{i}.png', size) for f, i, _ in kept])
+    fakes = np.stack([_read_face(faces_dir / 'aligned' / Path(vid) / f'{f}_{i}.png', size) for f, i, _ in kept])
+    reals = np.stack([_read_face(faces_dir / Path(ov) / f'{f}_{i}.png', size) for f, i, _ in kept])
     if params['mri_metric'] == 'ssim': mris = [mri_to_uint8(mri_fast(r, f, size)) for r, f in zip(reals, fakes)]
     else:                                                  # another f = mri_metric (nbs/04a_perceptual)
         t = lambda a: torch.from_numpy(np.ascontiguousarray(a)).permute(0, 3, 1, 2)
@@ -180,14 +180,9 @@ def mri_df_video(r: dict, faces_dir, out_dir, params: dict, force: bool = False)
 # %% ../nbs/04b_mri_dataset.ipynb #b3ecd14a
 MRI_DF_INDEX_COLUMNS = ['face', 'mri', 'real', 'label', 'source', 'video', 'frame', 'split']   # the columns of MRI-DF's index.csv
 
-# %% ../nbs/04b_mri_dataset.ipynb #6e8d7f82
-def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=None, seed: int = 0,
-                 force: bool = False, progress: bool = True) -> pd.DataFrame:
-    "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`, video by video on the engine (`dask_workers`, `dask_scheduler`); write index.csv (streamed), counts.csv, skipped.csv; return the counts (source, label, split, images)."
-    from mri_gan_nb.engine import engine_params, get_client, map_items
-    params, eng = mri_params(cfg_or_params), engine_params(cfg_or_params)
-    faces_dir, out_dir = Path(faces_dir).resolve(), Path(out_dir).resolve()
-    size = int(params['mri_size'])
+# %% ../nbs/04b_mri_dataset.ipynb #cb11a6ad
+def _selected_videos(faces_dir: Path, videos_table: pd.DataFrame, params: dict, seed: int) -> tuple[pd.DataFrame, dict, list]:
+    "The videos MRI-DF pairs, ordered by source and video id, with their original's id; the face-crops status per video; skipped.csv rows for selected videos without face crops."
     manifest = pd.read_csv(faces_dir / 'manifest.csv', dtype=str, keep_default_na=False,
                            usecols=lambda c: c in ('video', 'status', 'original_video')) if (faces_dir / 'manifest.csv').is_file() else None
     face_status = dict(zip(manifest.video, manifest.status)) if manifest is not None else {}
@@ -199,7 +194,38 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
                         for v in select_videos(videos_table, params, seed).video if face_status.get(v, 'ok') != 'ok']
     if len(sel): sel['original_video'] = _original_ids(sel, manifest)
     sel = sel.sort_values(['source', 'video'], kind='stable') if len(sel) else sel.assign(original_video='')
-    del manifest
+    return sel, face_status, skipped_faceless
+
+def _write_index(out_dir: Path, sel: pd.DataFrame, failed: dict) -> tuple[Counter, list]:
+    "Stream index.csv from the videos' markers in `sel`'s order (the same bytes whatever ran first); return the images per (source, label, split) and skipped.csv rows."
+    skipped, counts = [], Counter()
+    part = out_dir / '.index.partial.csv'   # left by an interrupted run: rewritten
+    with open(part, 'w', newline='') as fh:
+        writer = csv.DictWriter(fh, MRI_DF_INDEX_COLUMNS, lineterminator='\n'); writer.writeheader()
+        for vid, split in zip(sel['video'].tolist() if len(sel) else [], sel['split'].tolist() if len(sel) else []):
+            if vid in failed: skipped.append(dict(video=vid, reason=failed[vid], dropped=0)); continue
+            m = json.loads(_marker(out_dir, vid).read_text())
+            for x in sorted(m['rows'], key=lambda x: (x['frame'], x['face'])):
+                x = dict(x, split=split); writer.writerow(x); counts[(x['source'], x['label'], x['split'])] += 1
+            if m['skipped'] or m['dropped']: skipped.append(dict(video=vid, reason=m['skipped'] or 'some pairs dropped', dropped=m['dropped']))
+    os.replace(part, out_dir / 'index.csv')
+    return counts, skipped
+
+# %% ../nbs/04b_mri_dataset.ipynb #6e8d7f82
+def build_mri_df(faces_dir,                    # the face-crops stage's folder (faces.json per video, aligned/, manifest.csv)
+                 videos_table: pd.DataFrame,   # video table (data readers' columns) of the videos and face images
+                 out_dir,                      # MRI-DF folder to write (faces/, mri/, done/, index.csv, counts.csv, skipped.csv, mri_df.json)
+                 cfg_or_params=None,           # `Settings` or dict: the mri_ settings and the engine's (dask_workers, dask_scheduler)
+                 seed: int = 0,                # draws the DFDC groups and the train/test split
+                 force: bool = False,          # redo every video even when its marker matches
+                 progress: bool = True         # show a progress bar
+                ) -> pd.DataFrame:
+    "Build MRI-DF from the face crops in `faces_dir` for the videos (and face images) of `videos_table`, video by video on the engine (`dask_workers`, `dask_scheduler`); write index.csv (streamed), counts.csv, skipped.csv; return the counts (source, label, split, images)."
+    from mri_gan_nb.engine import engine_params, get_client, map_items
+    params, eng = mri_params(cfg_or_params), engine_params(cfg_or_params)
+    faces_dir, out_dir = Path(faces_dir).resolve(), Path(out_dir).resolve()
+    size = int(params['mri_size'])
+    sel, face_status, skipped_faceless = _selected_videos(faces_dir, videos_table, params, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     black = out_dir / 'mri' / 'black.png'
     if not black.is_file(): write_rgb(black, np.zeros((size, size, 3), np.uint8))
@@ -210,17 +236,8 @@ def build_mri_df(faces_dir, videos_table: pd.DataFrame, out_dir, cfg_or_params=N
     for _, r, _, err in map_items(mri_df_video, items, (faces_dir, out_dir, params, force), get_client(eng['dask_workers'], eng['dask_scheduler']),
                                   total=len(sel), desc='MRI-DF', progress=progress):
         if err: failed[r['video']] = f'task failed: {err}'
-    skipped, counts = _orphan_fakes(videos_table, params) + skipped_faceless, Counter()
-    part = out_dir / '.index.partial.csv'   # left by an interrupted run: rewritten
-    with open(part, 'w', newline='') as fh:        # in the table's order, from the markers: the same whatever ran first
-        writer = csv.DictWriter(fh, MRI_DF_INDEX_COLUMNS, lineterminator='\n'); writer.writeheader()
-        for vid, split in zip(sel['video'].tolist() if len(sel) else [], sel['split'].tolist() if len(sel) else []):
-            if vid in failed: skipped.append(dict(video=vid, reason=failed[vid], dropped=0)); continue
-            m = json.loads(_marker(out_dir, vid).read_text())
-            for x in sorted(m['rows'], key=lambda x: (x['frame'], x['face'])):
-                x = dict(x, split=split); writer.writerow(x); counts[(x['source'], x['label'], x['split'])] += 1
-            if m['skipped'] or m['dropped']: skipped.append(dict(video=vid, reason=m['skipped'] or 'some pairs dropped', dropped=m['dropped']))
-    os.replace(part, out_dir / 'index.csv')
+    counts, skipped_built = _write_index(out_dir, sel, failed)
+    skipped = _orphan_fakes(videos_table, params) + skipped_faceless + skipped_built
     counts = pd.DataFrame([(*k, n) for k, n in sorted(counts.items())], columns=['source', 'label', 'split', 'images'])
     write_atomic(out_dir / 'counts.csv', counts.to_csv(index=False))
     write_atomic(out_dir / 'skipped.csv', pd.DataFrame(skipped, columns=['video', 'reason', 'dropped']).to_csv(index=False))
