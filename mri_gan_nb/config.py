@@ -102,15 +102,19 @@ PROFILE_KEYS = {
 PROFILES = ('smoke', 'rehearsal', 'quick', 'paper')
 TEST_PROFILES = ('smoke', 'rehearsal')   # run by the tests: their figures stay in their run dir
 
-# %% ../nbs/00_config.ipynb #9e0910cb
+# %% ../nbs/00_config.ipynb #8cb344d5
 class SettingsError(ValueError):
     "A setting is missing, unknown or malformed; the message says where and how to fix it."
 
+# %% ../nbs/00_config.ipynb #15a6edaa
 _BOOLS = {'true': True, 'yes': True, '1': True, 'on': True,
           'false': False, 'no': False, '0': False, 'off': False}
 
-def parse_value(text: str, kind: str, where: str = 'value'):
-    "Parse `text` as `kind` (int, float, bool, str, path, ints, floats); `where` names it in errors."
+def parse_value(text: str, # the value as written in settings.ini or the environment
+                kind: str, # its declared type: int, float, bool, str, path, ints or floats
+                where: str = 'value', # names the value in errors, e.g. "[quick] seed in settings.ini"
+               ):
+    "`text` parsed as `kind`: int, float, bool, str (path: the text; resolved by `load_settings`), or a tuple (ints, floats). Raises `SettingsError`."
     text = text.strip()
     try:
         if kind == 'int': return int(text)
