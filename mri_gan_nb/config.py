@@ -102,11 +102,11 @@ PROFILE_KEYS = {
 PROFILES = ('smoke', 'rehearsal', 'quick', 'paper')
 TEST_PROFILES = ('smoke', 'rehearsal')   # run by the tests: their figures stay in their run dir
 
-# %% ../nbs/00_config.ipynb #8cb344d5
+# %% ../nbs/00_config.ipynb #bb297e7c
 class SettingsError(ValueError):
     "A setting is missing, unknown or malformed; the message says where and how to fix it."
 
-# %% ../nbs/00_config.ipynb #15a6edaa
+# %% ../nbs/00_config.ipynb #aca74e9e
 _BOOLS = {'true': True, 'yes': True, '1': True, 'on': True,
           'false': False, 'no': False, '0': False, 'off': False}
 

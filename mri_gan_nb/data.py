@@ -201,7 +201,7 @@ def read_face_images(folder, source: str) -> pd.DataFrame:
         rows.append(_row(source, folder, p, 'REAL', 'train', rel.parts[0] if len(rel.parts) > 1 else folder.name))
     return _table(rows)
 
-# %% ../nbs/01_data.ipynb #174fee61
+# %% ../nbs/01_data.ipynb #128c04de
 def dataset_roots(cfg, # `Settings` (uses `dataset`, `synthetic_root` and `[paths]`)
                   root=None, # a tree in the synthetic layout to use instead (e.g. a test's folder)
                  ) -> dict:
@@ -212,7 +212,7 @@ def dataset_roots(cfg, # `Settings` (uses `dataset`, `synthetic_root` and `[path
     roots = {k: cfg.require_path(k) for k in ('dfdc_train', 'dfdc_valid', 'dfdc_test')}
     return {**roots, **{k: cfg.require_path(k) if cfg.paths.get(k) else None for k in ('celeb_df', 'ffhq', 'fdf')}}
 
-# %% ../nbs/01_data.ipynb #ca031b9a
+# %% ../nbs/01_data.ipynb #8f9c0a18
 def read_study_videos(cfg, # `Settings`, as for `dataset_roots`
                       root=None, # a tree in the synthetic layout to read instead
                      ) -> pd.DataFrame:
@@ -221,7 +221,7 @@ def read_study_videos(cfg, # `Settings`, as for `dataset_roots`
     return _table(pd.concat([read_dfdc_train(r['dfdc_train']), read_dfdc_labelled(r['dfdc_valid'], 'valid'),
                              read_dfdc_labelled(r['dfdc_test'], 'test')]).to_dict('records'))
 
-# %% ../nbs/01_data.ipynb #95cbbf27
+# %% ../nbs/01_data.ipynb #a953deee
 def read_extra_sources(cfg, # `Settings`, as for `dataset_roots`
                        root=None, # a tree in the synthetic layout to read instead
                       ) -> pd.DataFrame:
@@ -231,29 +231,29 @@ def read_extra_sources(cfg, # `Settings`, as for `dataset_roots`
     tabs += [read_face_images(r[k], k) for k in ('ffhq', 'fdf') if r[k]]
     return _table(pd.concat(tabs).to_dict('records') if tabs else [])
 
-# %% ../nbs/01_data.ipynb #c9113335
+# %% ../nbs/01_data.ipynb #fa446bdd
 def usable(table: pd.DataFrame) -> pd.DataFrame:
     "Rows of the video table `table` with status ok, renumbered from 0."
     return table[table.status == 'ok'].reset_index(drop=True)
 
-# %% ../nbs/01_data.ipynb #17a55313
+# %% ../nbs/01_data.ipynb #1afe3d85
 def problems(table: pd.DataFrame) -> pd.DataFrame:
     "Rows of the video table `table` with a problem (status other than ok), renumbered from 0: for manifests."
     return table[table.status != 'ok'].reset_index(drop=True)
 
-# %% ../nbs/01_data.ipynb #8b297e2d
+# %% ../nbs/01_data.ipynb #24d9c868
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
     "Counts of the rows of the video table `table` by source, split, label and status (columns those four + `videos`)."
     return table.groupby(['source', 'split', 'label', 'status']).size().rename('videos').reset_index()
 
-# %% ../nbs/01_data.ipynb #35b6e906
+# %% ../nbs/01_data.ipynb #9a0014a1
 def save_videos(table: pd.DataFrame, # a video table (COLUMNS first)
                 path, # the CSV file to write; its folder is made
                ) -> Path:
     "Write a video table to CSV at `path` (temporary name, then rename); returns `path`."
     return write_atomic(path, table.to_csv(index=False))
 
-# %% ../nbs/01_data.ipynb #1f20a500
+# %% ../nbs/01_data.ipynb #e7a54577
 def load_videos(path) -> pd.DataFrame:
     "Read a video table written by `save_videos`; every value a string ('' never NaN). `DatasetError` when the columns are not COLUMNS."
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -261,12 +261,12 @@ def load_videos(path) -> pd.DataFrame:
         raise DatasetError(f"{path} is not a video table (columns {list(t.columns)}, expected {COLUMNS}); rerun the stage that wrote it")
     return t
 
-# %% ../nbs/01_data.ipynb #c6ad52f5
+# %% ../nbs/01_data.ipynb #31170817
 def split_groups(table: pd.DataFrame) -> pd.Series:
     "Group of each row of the video table `table` (a Series of str, same index): the original's path for a fake, the row's own path otherwise."
     return table.original.where(table.original != '', table.path)
 
-# %% ../nbs/01_data.ipynb #bab530e7
+# %% ../nbs/01_data.ipynb #886f22d3
 def split_videos(table: pd.DataFrame, # a video table
                  test_fraction: float, # share of the groups given names[1], in [0, 1]
                  seed: int, # seed of the draw
