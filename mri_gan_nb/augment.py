@@ -27,8 +27,11 @@ __all__ = ['NOISE_MODES', 'AUGMENTATIONS', 'BLUR_KERNELS', 'VALUE_RANGE', 'ANGLE
 # %% ../nbs/02_augment.ipynb #b5a0de28
 NOISE_MODES = ('gaussian', 'speckle', 's&p', 'salt', 'pepper', 'poisson', 'localvar')
 
-def add_noise(frame: np.ndarray, mode: str, rng: np.random.Generator) -> np.ndarray:
-    "`frame` with `skimage.util.random_noise` of `mode` (its default parameters), drawn from `rng`."
+def add_noise(frame: np.ndarray, # RGB uint8 (H, W, 3)
+              mode: str, # one of NOISE_MODES
+              rng: np.random.Generator, # draws the noise
+             ) -> np.ndarray:
+    "`frame` with `skimage.util.random_noise` of `mode` (its default parameters), drawn from `rng`, rounded back to RGB uint8. `ValueError` for an unknown mode."
     if mode not in NOISE_MODES: raise ValueError(f"unknown noise mode {mode!r}: use one of {NOISE_MODES}")
     out = random_noise(frame, mode=mode, rng=rng)
     return np.round(out * 255).astype(np.uint8)
@@ -243,12 +246,20 @@ def apply_ops(frame: np.ndarray, # RGB uint8 (H, W, 3)
     return frame
 
 # %% ../nbs/02_augment.ipynb #3f3206d1
-def augment_frame(frame: np.ndarray, ops: list, frame_index: int, video_seed: int) -> np.ndarray:
+def augment_frame(frame: np.ndarray, # RGB uint8 (H, W, 3)
+                  ops: list, # the video's ops (a plan entry's `ops`)
+                  frame_index: int, # the frame's true index in its video
+                  video_seed: int, # the plan entry's `seed`
+                 ) -> np.ndarray:
     "Frame `frame_index` (true index in its video) of a planned video under `ops`, randomness from (`video_seed`, `frame_index`) only; RGB uint8 H×W×3 in and out."
     return apply_ops(frame, ops, int(frame_index), np.random.default_rng([int(video_seed), int(frame_index)]))
 
 # %% ../nbs/02_augment.ipynb #3920cf26
-def augment_video(src, dst, ops: list, seed: int) -> dict:
+def augment_video(src, # the source video (only read)
+                  dst, # the new mp4 file to write (not `src`)
+                  ops: list, # the video's ops
+                  seed: int, # the plan entry's seed
+                 ) -> dict:
     "Write `src` under `ops` to the new file `dst` (same fps and frame count), frame i = `augment_frame(frame, ops, i, seed)`; `VideoError` for a bad source."
     src, dst = Path(src), Path(dst)
     if src.resolve() == dst.resolve(): raise ValueError(f"{dst}: the output must be a new file, not the source")
@@ -327,8 +338,13 @@ def _run_entry(entry: dict, source: str | None, dst: Path) -> dict:
         except Exception as e: row.update(status='failed', reason=f"{type(e).__name__}: {e}", augmented='')
     return row
 
-def run_plan(plan: list, videos: pd.DataFrame, out_dir, workers: int = 0, progress: bool = True) -> pd.DataFrame:
-    "Execute `plan` on the videos of table `videos` into `out_dir` (mirroring video ids), `workers` processes; write and return manifest.csv."
+def run_plan(plan: list, # from `draw_plan`
+             videos: pd.DataFrame, # video table with `video` and `path`
+             out_dir, # where the copies go, mirroring video ids
+             workers: int = 0, # processes (0 or 1: this one)
+             progress: bool = True, # show a progress bar
+            ) -> pd.DataFrame:
+    "Execute `plan` on the videos of table `videos` into `out_dir` (mirroring video ids), resuming finished copies; write and return manifest.csv (AUGMENT_MANIFEST_COLUMNS)."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     paths = dict(zip(videos['video'].astype(str), videos['path'].astype(str)))
     jobs = [(e, paths.get(e['video']), out_dir / f"{e['video']}.mp4") for e in plan]
@@ -343,7 +359,9 @@ def run_plan(plan: list, videos: pd.DataFrame, out_dir, workers: int = 0, progre
     return manifest
 
 # %% ../nbs/02_augment.ipynb #2f2d9a69
-def augmented_table(videos: pd.DataFrame, plan) -> pd.DataFrame:
+def augmented_table(videos: pd.DataFrame, # a video table
+                    plan, # a list from `draw_plan`, or the path of a saved plan
+                   ) -> pd.DataFrame:
     "`videos` with columns `augmented` (plan group or '') and `augment` (JSON {seed, ops} or ''); `plan` is a list from `draw_plan` or the path of a saved plan."
     if not isinstance(plan, list): plan = load_plan(plan)
     by_vid = {e['video']: e for e in plan}

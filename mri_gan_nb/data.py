@@ -88,8 +88,9 @@ def _read_metadata(meta: Path) -> dict:
             raise DatasetError(f"{meta}: entry {name!r} = {e!r} needs \"label\": \"FAKE\" or \"REAL\"; fix the entry")
     return data
 
-def read_dfdc_train(root) -> pd.DataFrame:
-    "Video table of the DFDC training parts `root/dfdc_train_part_N/` (videos + metadata.json)."
+def read_dfdc_train(root, # the folder holding dfdc_train_part_N/ folders
+                   ) -> pd.DataFrame:
+    "Video table (COLUMNS) of the DFDC training parts `root/dfdc_train_part_N/` (videos + metadata.json), sorted by id; disagreements with the disk are status rows. `DatasetError` for an unreadable metadata.json or no parts."
     root = _need_dir(root, 'DFDC training set: dfdc_train_part_N/ folders')
     parts = sorted((p for p in root.glob('dfdc_train_part_*') if p.is_dir()), key=lambda p: (_part_number(p), p.name))
     if not parts: raise DatasetError(f"{root} holds no dfdc_train_part_N/ folders; point [paths] dfdc_train at their parent")
@@ -133,8 +134,10 @@ def _read_labels(csv_path: Path) -> dict:
                            "'<file name>,<1 for fake | 0 for real>', each name once")
     return labels
 
-def read_dfdc_labelled(folder, split: str) -> pd.DataFrame:
-    "Video table of a DFDC-style folder of *.mp4 + labels.csv (1 = fake, 0 = real), all rows in `split`."
+def read_dfdc_labelled(folder, # a folder of *.mp4 + labels.csv
+                       split: str, # the split of every row: valid or test
+                      ) -> pd.DataFrame:
+    "Video table (COLUMNS) of a DFDC-style folder of *.mp4 + labels.csv (1 = fake, 0 = real), all rows in `split`. `DatasetError` for a bad labels.csv or an empty folder."
     folder = _need_dir(folder, f'DFDC {split} folder of *.mp4 + labels.csv')
     labels = _read_labels(folder / LABELS)
     on_disk = _videos(folder)
@@ -160,8 +163,9 @@ def _read_celeb_list(path: Path) -> dict:
         listed[Path(bits[1]).as_posix()] = 'REAL' if bits[0] == '1' else 'FAKE'
     return listed
 
-def read_celeb_df(root) -> pd.DataFrame:
-    "Video table of Celeb-DF-v2 at `root` (Celeb-real/, Celeb-synthesis/, YouTube-real/, the test list)."
+def read_celeb_df(root, # Celeb-DF-v2's root (Celeb-real/, Celeb-synthesis/, YouTube-real/, List_of_testing_videos.txt)
+                 ) -> pd.DataFrame:
+    "Video table (COLUMNS) of Celeb-DF-v2 at `root`: listed videos in split test, others train; a fake's original from its name. `DatasetError` for a bad test list or missing folders."
     root = _need_dir(root, 'Celeb-DF-v2 root')
     for sub in (CELEB_REAL, CELEB_FAKE):
         _need_dir(root / sub, f'Celeb-DF-v2 needs {sub}/ under its root')
@@ -190,8 +194,10 @@ def read_celeb_df(root) -> pd.DataFrame:
     return _table(rows)
 
 # %% ../nbs/01_data.ipynb #d3ab0093
-def read_face_images(folder, source: str) -> pd.DataFrame:
-    "Table of the real face images under `folder` (recursive png/jpg), label REAL, split train."
+def read_face_images(folder, # a folder of face images (searched recursively)
+                     source: str, # the source name of the rows: ffhq or fdf
+                    ) -> pd.DataFrame:
+    "Video table (COLUMNS) of the real face images under `folder` (recursive png/jpg/jpeg), label REAL, split train. `DatasetError` for no folder or no images."
     folder = _need_dir(folder, f'{source} face images')
     imgs = sorted(p for p in folder.rglob('*') if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     if not imgs: raise DatasetError(f"{folder} holds no {'/'.join(IMAGE_SUFFIXES)} images; fix [paths] {source}")

@@ -306,8 +306,10 @@ def _names(rng, n):
     names = sorted(names)                       # a set's order changes between processes (string hashing)
     return [names[i] for i in rng.permutation(len(names))]
 
-def plan_mini_dfdc(s: dict, seed: int) -> tuple[dict, list]:
-    "People and video groups (an original and its fakes) of the mini-DFDC for synth_* settings `s`."
+def plan_mini_dfdc(s: dict, # the synth_* settings (SYNTH_KEYS)
+                   seed: int, # seed of the dataset
+                  ) -> tuple[dict, list]:
+    "People (id → `make_person` dict) and video groups (dicts: dataset, split, kind, people, path, fakes, seed; an original and its fakes) of the mini-DFDC for synth_* settings `s`."
     rng = np.random.default_rng([seed, 1]); L = SYNTHETIC_LAYOUT
     n_orig = s['synth_train_parts'] * s['synth_originals_per_part'] + s['synth_valid_originals'] + s['synth_test_originals']
     n_celeb, n_yt = s['synth_celeb_identities'], max(1, s['synth_celeb_identities'] // 3) if s['synth_celeb_identities'] else 0
@@ -505,7 +507,10 @@ def make_mini_dfdc(out, # the folder to write (must not exist, be empty, or hold
     return manifest
 
 # %% ../nbs/A1_synthetic.ipynb #8a9b9695
-def plot_synthetic_samples(root, out_png, n: int = 4):
+def plot_synthetic_samples(root, # a mini-DFDC written by `make_mini_dfdc`
+                           out_png, # the PNG to write (100 dpi)
+                           n: int = 4, # fakes shown (the first a two-person one when there is one)
+                          ):
     "Figure of `n` original/fake frame pairs of the mini-DFDC at `root`, their difference and swap masks; saved to `out_png`."
     import matplotlib; import matplotlib.pyplot as plt
     root, out_png = Path(root), Path(out_png)
