@@ -292,7 +292,7 @@ def render_swap(orig: np.ndarray, # original frames (n, h, w, 3) uint8
         fake[i] = (orig[i] * (1 - m) + warp(swap_rgb[v[i]]) * 255 * m).round().clip(0, 255)
     return fake, masks
 
-# %% ../nbs/A1_synthetic.ipynb #0182b6e6
+# %% ../nbs/A1_synthetic.ipynb #3ad029f8
 FORMAT = 3   # bumped when the same settings make other data (2: people per split, 3: multi-person fakes)
 SYNTH_KEYS = ('synth_size', 'synth_frames', 'synth_fps', 'synth_train_parts', 'synth_originals_per_part',
               'synth_fakes_per_original', 'synth_valid_originals', 'synth_test_originals', 'synth_celeb_identities',
@@ -301,46 +301,43 @@ SYNTH_KEYS = ('synth_size', 'synth_frames', 'synth_fps', 'synth_train_parts', 's
 SWAP_MASKS = 'swap_masks'
 
 def _names(rng, n):
+    "`n` distinct random names of 10 lower-case letters, as DFDC names its files, in a seeded order."
     names = set()
     while len(names) < n: names.add(''.join(rng.choice(list(string.ascii_lowercase), 10)))
     names = sorted(names)                       # a set's order changes between processes (string hashing)
     return [names[i] for i in rng.permutation(len(names))]
 
-def plan_mini_dfdc(s: dict, # the synth_* settings (SYNTH_KEYS)
-                   seed: int, # seed of the dataset
-                  ) -> tuple[dict, list]:
-    "People (id → `make_person` dict) and video groups (dicts: dataset, split, kind, people, path, fakes, seed; an original and its fakes) of the mini-DFDC for synth_* settings `s`."
-    rng = np.random.default_rng([seed, 1]); L = SYNTHETIC_LAYOUT
-    n_orig = s['synth_train_parts'] * s['synth_originals_per_part'] + s['synth_valid_originals'] + s['synth_test_originals']
-    n_celeb, n_yt = s['synth_celeb_identities'], max(1, s['synth_celeb_identities'] // 3) if s['synth_celeb_identities'] else 0
+def _plan_people(s, rng):
+    "Pools of DFDC people per split and every person of the plan (DFDC pools, Celeb-DF identities, YouTube people)."
     # each DFDC split has its own people (as the detector must judge faces it never saw), enough for an
     # original and its fakes' donors
     n_split = {'train': s['synth_train_parts'] * s['synth_originals_per_part'] + 2 * s['synth_two_face_videos'],
                'valid': s['synth_valid_originals'], 'test': s['synth_test_originals']}
     need = max(3, 1 + s['synth_fakes_per_original'])
     pools = {sp: [f'dfdc_{sp}{i:03d}' for i in range(max(need, n // 2))] for sp, n in n_split.items()}
+    n_celeb = s['synth_celeb_identities']
+    n_yt = max(1, n_celeb // 3) if n_celeb else 0
     people = {k: make_person(rng) for sp in pools for k in pools[sp]}
     people |= {f'id{i}': make_person(rng) for i in range(n_celeb)} | {f'yt{i}': make_person(rng) for i in range(n_yt)}
-    names = iter(_names(rng, (n_orig + s['synth_two_face_videos']) * (1 + s['synth_fakes_per_original']) + s['synth_no_face_videos']))
-    groups, P = [], s['synth_train_parts']
-    def donors(pool, cast, n, rng): return [str(d) for d in rng.choice([k for k in pool if k not in cast], n, replace=False)]
-    def dfdc(folder, split, kind, n_fakes, n_people=None, pools=pools, names=names, rng=rng):
-        pool = pools[split]
-        n_people = {'one_face': 1, 'two_faces': 2, 'no_face': 0}.get(kind, n_people)
-        cast = [str(c) for c in rng.choice(pool, n_people, replace=False)]
-        orig = f'{folder}/{next(names)}.mp4'
-        fakes = [dict(path=f'{folder}/{next(names)}.mp4', donor=d) for d in donors(pool, cast, n_fakes, rng)] if cast else []
-        if kind == 'multi_faces':   # one of the people is swapped, not always the first
-            for f in fakes: f['swap'] = int(rng.integers(len(cast)))
-        groups.append(dict(dataset='dfdc', split=split, kind=kind, people=cast, path=orig, fakes=fakes))
-    for i in range(s['synth_train_parts'] * s['synth_originals_per_part']):
-        dfdc(f"{L['dfdc_train']}/dfdc_train_part_{i % P}", 'train', 'one_face', s['synth_fakes_per_original'])
-    for i in range(s['synth_two_face_videos']):
-        dfdc(f"{L['dfdc_train']}/dfdc_train_part_{i % P}", 'train', 'two_faces', 1)
-    for i in range(s['synth_no_face_videos']):
-        dfdc(f"{L['dfdc_train']}/dfdc_train_part_{i % P}", 'train', 'no_face', 0)
-    for split, n in (('valid', s['synth_valid_originals']), ('test', s['synth_test_originals'])):
-        for _ in range(n): dfdc(L[f'dfdc_{split}'], split, 'one_face', s['synth_fakes_per_original'])
+    return pools, people
+
+# %% ../nbs/A1_synthetic.ipynb #d1ccd40b
+def _plan_dfdc_group(groups, folder, split, kind, n_fakes, pools, names, rng, n_people=None):
+    "Append one DFDC group: its cast drawn from the split's pool, the original's and fakes' names, each fake's donor (and swapped person)."
+    pool = pools[split]
+    n_people = {'one_face': 1, 'two_faces': 2, 'no_face': 0}.get(kind, n_people)
+    cast = [str(c) for c in rng.choice(pool, n_people, replace=False)]
+    orig = f'{folder}/{next(names)}.mp4'
+    donors = [str(d) for d in rng.choice([k for k in pool if k not in cast], n_fakes, replace=False)] if cast else []
+    fakes = [dict(path=f'{folder}/{next(names)}.mp4', donor=d) for d in donors]
+    if kind == 'multi_faces':   # one of the people is swapped, not always the first
+        for f in fakes: f['swap'] = int(rng.integers(len(cast)))
+    groups.append(dict(dataset='dfdc', split=split, kind=kind, people=cast, path=orig, fakes=fakes))
+
+def _plan_celeb_df(groups, s, rng):
+    "Append the Celeb-DF-v2 groups: each identity's real videos with a fake on another identity's face, then YouTube-real videos; the last identity and the first YouTube video are the test list."
+    L, n_celeb = SYNTHETIC_LAYOUT, s['synth_celeb_identities']
+    n_yt = max(1, n_celeb // 3) if n_celeb else 0
     ids = [f'id{i}' for i in range(n_celeb)]
     for a in ids:
         for j in range(s['synth_celeb_videos_per_identity']):
@@ -352,17 +349,40 @@ def plan_mini_dfdc(s: dict, # the synth_* settings (SYNTH_KEYS)
     for j in range(n_yt):
         groups.append(dict(dataset='celeb_df', split='test' if j == 0 else 'train', kind='one_face', people=[f'yt{j}'],
                            path=f"{L['celeb_df']}/{CELEB_YOUTUBE}/{j:05d}.mp4", fakes=[]))
-    # multi-person originals of validation and test, each with one fake swapping one of its two or three people:
-    # their own people and random stream, so that the rest of the plan is the same with or without them
+
+def _plan_multi_person(groups, people, s, seed):
+    "Append the multi-person groups of validation and test (two, three, two, ... people; one fake swapping one of them), from their own people and random stream so that the rest of the plan is the same with or without them."
     multi = s.get('synth_multi_person_videos', 0)
-    if multi:
-        mrng = np.random.default_rng([seed, 3])
-        mpools = {sp: [f'dfdc_{sp}_group{i:03d}' for i in range(4)] for sp in ('valid', 'test')}
-        people |= {k: make_person(mrng) for sp in mpools for k in mpools[sp]}
-        mnames = iter(_names(mrng, 4 * multi))
-        for split in ('valid', 'test'):
-            for k in range(multi):   # two, three, two, ... people
-                dfdc(L[f'dfdc_{split}'], split, 'multi_faces', 1, 2 + k % 2, pools=mpools, names=mnames, rng=mrng)
+    if not multi: return
+    mrng = np.random.default_rng([seed, 3])
+    mpools = {sp: [f'dfdc_{sp}_group{i:03d}' for i in range(4)] for sp in ('valid', 'test')}
+    people |= {k: make_person(mrng) for sp in mpools for k in mpools[sp]}
+    mnames = iter(_names(mrng, 4 * multi))
+    for split in ('valid', 'test'):
+        for k in range(multi):
+            _plan_dfdc_group(groups, SYNTHETIC_LAYOUT[f'dfdc_{split}'], split, 'multi_faces', 1, mpools, mnames, mrng, 2 + k % 2)
+
+# %% ../nbs/A1_synthetic.ipynb #036878be
+def plan_mini_dfdc(s: dict, # the synth_* settings (SYNTH_KEYS)
+                   seed: int, # seed of the dataset
+                  ) -> tuple[dict, list]:
+    "People (id → `make_person` dict) and video groups (dicts: dataset, split, kind, people, path, fakes, seed; an original and its fakes) of the mini-DFDC for synth_* settings `s`."
+    rng = np.random.default_rng([seed, 1]); L, P = SYNTHETIC_LAYOUT, s['synth_train_parts']
+    pools, people = _plan_people(s, rng)
+    n_orig = s['synth_train_parts'] * s['synth_originals_per_part'] + s['synth_valid_originals'] + s['synth_test_originals']
+    names = iter(_names(rng, (n_orig + s['synth_two_face_videos']) * (1 + s['synth_fakes_per_original']) + s['synth_no_face_videos']))
+    groups = []
+    train = lambda i: f"{L['dfdc_train']}/dfdc_train_part_{i % P}"
+    for i in range(s['synth_train_parts'] * s['synth_originals_per_part']):
+        _plan_dfdc_group(groups, train(i), 'train', 'one_face', s['synth_fakes_per_original'], pools, names, rng)
+    for i in range(s['synth_two_face_videos']):
+        _plan_dfdc_group(groups, train(i), 'train', 'two_faces', 1, pools, names, rng)
+    for i in range(s['synth_no_face_videos']):
+        _plan_dfdc_group(groups, train(i), 'train', 'no_face', 0, pools, names, rng)
+    for split, n in (('valid', s['synth_valid_originals']), ('test', s['synth_test_originals'])):
+        for _ in range(n): _plan_dfdc_group(groups, L[f'dfdc_{split}'], split, 'one_face', s['synth_fakes_per_original'], pools, names, rng)
+    _plan_celeb_df(groups, s, rng)
+    _plan_multi_person(groups, people, s, seed)
     for g, grp in enumerate(groups): grp['seed'] = [seed, 100 + g]
     return people, groups
 
