@@ -88,7 +88,7 @@ PROFILE_KEYS = {
     'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
     # -- multi-GPU training (DDP)
     'gpus': ('int', 'training processes of MRI-GAN and the detectors, one per GPU, under torchrun when more than 1 (0 = every visible CUDA GPU; 1 = one process)'),
-    # -- perceptual dissimilarity f and reconstruction loss (issue 14, 05a_perceptual)
+    # -- perceptual dissimilarity f and reconstruction loss (04a_perceptual)
     'mri_metric': ('str', 'perceptual dissimilarity f of the MRI: ssim (the paper), ms_ssim, gms, uqi or sam'),
     'gan_recon_loss': ('str', 'pixel reconstruction loss of MRI-GAN: l2 (the paper) or l1'),
     # -- engine (nbs/03a_engine.ipynb): how the data stages run; never changes their outputs
