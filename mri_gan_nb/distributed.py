@@ -30,7 +30,9 @@ def dist_env(environ=None) -> dict:
     except ValueError as err: raise SettingsError(f"WORLD_SIZE/RANK/LOCAL_RANK must be integers (torchrun sets them): {err}") from None
 
 # %% ../nbs/08a_distributed.ipynb #e1f65361
-def init_distributed(device='auto', timeout_minutes: float = 60) -> torch.device:
+def init_distributed(device='auto',                 # 'auto', 'cpu', 'cuda' or a torch.device (get_device)
+                     timeout_minutes: float = 60     # how long collective operations may wait
+                    ) -> torch.device:
     "The torch device of this process; under torchrun (WORLD_SIZE > 1) also joins the process group: NCCL on CUDA (GPU `LOCAL_RANK`), gloo on CPU. Idempotent."
     env = get_device(device) if isinstance(device, str) else torch.device(device)
     e = dist_env()
@@ -78,12 +80,14 @@ class _SumOverRanks(torch.autograd.Function):
     def backward(ctx, g):
         g = g.clone(memory_format=torch.contiguous_format); dist.all_reduce(g); return g
 
-def all_reduce_sum(t: torch.Tensor) -> torch.Tensor:
+def all_reduce_sum(t: torch.Tensor   # any shape and float dtype, the same shape in every process
+                  ) -> torch.Tensor:
     "`t` summed over the processes, differentiable (gradients summed back); `t` itself in one process."
     return t if world_size() <= 1 else _SumOverRanks.apply(t)
 
 # %% ../nbs/08a_distributed.ipynb #19e3134a
-def global_mean(t: torch.Tensor) -> torch.Tensor:
+def global_mean(t: torch.Tensor   # this process's values (any shape, float)
+               ) -> torch.Tensor:
     "Mean of every element of `t` over all processes (differentiable): the loss of the global batch."
     if world_size() <= 1: return t.mean()
     n = all_reduce_sum(torch.tensor(float(t.numel()), device=t.device, dtype=t.dtype))
@@ -113,7 +117,9 @@ class ShardedBatches:
             if len(batch) >= self.world: yield np.array_split(batch, self.world)[self.rank].tolist()
 
 # %% ../nbs/08a_distributed.ipynb #9a40a88c
-def rank_seed(seed: int, *position) -> int:
+def rank_seed(seed: int,      # the run's seed
+              *position      # integers saying where the run is (e.g. the batch)
+             ) -> int:
     "A 63-bit seed for this rank from (seed, *position, rank): distinct per rank, reproducible."
     return int(np.random.SeedSequence([int(seed), *map(int, position), rank()]).generate_state(2, np.uint64)[0] >> np.uint64(1))
 
@@ -145,14 +151,18 @@ def _to_global_bn(module: nn.Module) -> nn.Module:
         else: _to_global_bn(child)
     return module
 
-def sync_batchnorm(model: nn.Module, device) -> nn.Module:
+def sync_batchnorm(model: nn.Module,   # a model with nn.BatchNorm2d layers
+                   device                # the device it trains on (CUDA: nn.SyncBatchNorm)
+                  ) -> nn.Module:
     "`model` with its batch norms synchronised over the processes (SyncBatchNorm on CUDA, GlobalBatchNorm2d elsewhere), converted in place; unchanged in one process."
     if world_size() <= 1: return model
     if torch.device(device).type == 'cuda': return nn.SyncBatchNorm.convert_sync_batchnorm(model)
     return _to_global_bn(model)
 
 # %% ../nbs/08a_distributed.ipynb #ab8fdfaa
-def wrap_ddp(model: nn.Module, device) -> nn.Module:
+def wrap_ddp(model: nn.Module,   # the model, already on `device`
+             device             # this rank's device
+            ) -> nn.Module:
     "`model` in DistributedDataParallel (on this rank's GPU under CUDA); `model` itself in one process."
     if world_size() <= 1: return model
     from torch.nn.parallel import DistributedDataParallel as DDP
@@ -160,7 +170,10 @@ def wrap_ddp(model: nn.Module, device) -> nn.Module:
     return DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None)
 
 # %% ../nbs/08a_distributed.ipynb #f4dc29a1
-def gather_by_index(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
+def gather_by_index(values: np.ndarray,   # this process's values
+                    index: np.ndarray,    # their positions in the full dataset
+                    n: int                # the full dataset's length
+                   ) -> np.ndarray:
     "The length-n array holding every process's `values` at its `index` (positions of a sharded dataset); `values` placed at `index` in one process."
     parts = [(index, values)]
     if world_size() > 1:
@@ -171,7 +184,8 @@ def gather_by_index(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray
     return out
 
 # %% ../nbs/08a_distributed.ipynb #08da0d8f
-def training_processes(cfg) -> int:
+def training_processes(cfg   # a Settings (gpus, device)
+                      ) -> int:
     "How many training processes the settings ask for: `gpus`, or with gpus = 0 one per visible CUDA GPU (1 without CUDA or with device = cpu)."
     n = int(cfg.gpus)
     if n < 0: raise SettingsError(f"gpus = {n} ([{cfg.profile}] in {cfg.source}): use 0 (every visible GPU) or a number of processes")
@@ -224,7 +238,7 @@ def launch(target: str,            # 'module:function', e.g. 'mri_gan_nb.gan_tra
         return json.loads(out.read_text())['result']
 
 # %% ../nbs/08a_distributed.ipynb #302896b5
-def main(argv=None):
+def main(argv=None):   # the command-line arguments (default sys.argv[1:])
     "Entry point of `python -m mri_gan_nb.distributed TARGET --kwargs JSON [--result FILE]`, run by each torchrun process."
     import argparse
     ap = argparse.ArgumentParser(prog='python -m mri_gan_nb.distributed', description='Run a training function in every torchrun process.')
