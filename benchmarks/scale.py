@@ -76,7 +76,7 @@ def run_stage(stage: str) -> dict:
         counts = build_mri_df(run / 'faces', videos, run / 'mri_df', cfg, seed=cfg.seed, progress=False)
         items, unit, out = int(counts.images.sum()), 'pairs', [run / 'mri_df']
     elif stage == 'gan_data':
-        from mri_gan_nb.gan import read_mri_index, MriPairs, epoch_plan
+        from mri_gan_nb.gan_data import read_mri_index, MriPairs, epoch_plan
         index = read_mri_index(run / 'mri_df' / 'index.csv')
         plan = epoch_plan(index, 0, cfg.seed)
         ds = MriPairs(index, plan)
@@ -154,7 +154,7 @@ def run_engine_stage(stage: str, workers: int) -> dict:
         items, unit = int(counts.images.sum()), 'pairs'
     elif stage == 'mri_cache':
         import torch
-        from mri_gan_nb.gan import Generator
+        from mri_gan_nb.gan_networks import Generator
         from mri_gan_nb.detector import list_crops, cache_mris
         torch.manual_seed(0); g = Generator(cfg.gan_width).eval()
         crops = list_crops(run / 'faces', ['train', 'valid'])
@@ -208,7 +208,7 @@ def dfdc_costs() -> dict:
     from mri_gan_nb.testing import write_face_video
     from mri_gan_nb.mri import mri_torch, mri_to_uint8, resize_face
     from mri_gan_nb.video import write_rgb, read_rgb
-    from mri_gan_nb.gan import Generator
+    from mri_gan_nb.gan_networks import Generator
     from mri_gan_nb.detector import generate_mris
     paper = load_settings('paper')
     tmp = Path(tempfile.mkdtemp(prefix='dfdc_cost_'))

@@ -48,7 +48,7 @@ def load_detector(model_dir, device='cpu') -> tuple:
     params = face_params(meta['settings'], device=str(device))
     gen = None
     if meta['method'] == 'mri':
-        from mri_gan_nb.gan import load_generator
+        from mri_gan_nb.gan_training import load_generator
         gen = load_generator(meta['generator_path'], device)
     return model, meta, params, gen
 

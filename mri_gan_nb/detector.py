@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from .config import SettingsError, get_device, load_settings, seed_everything, write_atomic
 from .mri import resize_face
 from .video import read_rgb
-from .gan import path_array
+from .gan_data import path_array
 from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_index, init_distributed, is_main,
                                     rank, rank_seed, sync_batchnorm, world_size, wrap_ddp)
 
@@ -177,7 +177,7 @@ def generate_mris(generator: nn.Module, images, size: int = MRI_SIZE, device='cp
 # %% ../nbs/09_detector.ipynb #77322c5a
 @functools.lru_cache(maxsize=2)
 def _generator_once(generator_path: str, device: str, stamp: tuple):  # stamp: (size, mtime) of the file, so a rewritten file is reloaded
-    from mri_gan_nb.gan import load_generator
+    from mri_gan_nb.gan_training import load_generator
     return load_generator(generator_path, device)
 
 def cache_mri_batch(batch: list, generator, size: int = MRI_SIZE, device='cpu') -> int:
@@ -429,7 +429,7 @@ def load_model_dir(model_dir: str | Path, device='cpu') -> tuple[DeepFakeDetecto
 
 # %% ../nbs/09_detector.ipynb #a81e27de
 def _generator(generator_path, device):
-    from mri_gan_nb.gan import load_generator
+    from mri_gan_nb.gan_training import load_generator
     return load_generator(generator_path, device)
 
 CHECKPOINT_FILE = 'checkpoints/latest.pt'

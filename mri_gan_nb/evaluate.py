@@ -45,7 +45,7 @@ def _inputs(meta, model_dir, faces_dir, split, source, generator, device, progre
     missing = any(not (mri_dir / v / Path(p).name).is_file() for v, p in zip(crops['video'], crops['path']))
     if missing and generator is None:
         if not gen_path: raise ValueError(f"{model_dir}: MRIs are missing and model.json names no generator")
-        from mri_gan_nb.gan import load_generator
+        from mri_gan_nb.gan_training import load_generator
         generator = load_generator(gen_path, device)
     return cache_mris(crops, generator, mri_dir, device, progress=progress)
 

@@ -103,7 +103,7 @@ def test_mri_cache_identical_on_workers(tmp_path):
     import torch
     from mri_gan_nb.detector import list_crops, cache_mris
     from mri_gan_nb.testing import make_toy_faces
-    from mri_gan_nb.gan import Generator
+    from mri_gan_nb.gan_networks import Generator
     make_toy_faces(tmp_path / 'faces', {'train': (2, 2)}, crops_per_video=3)
     crops = list_crops(tmp_path / 'faces')
     torch.manual_seed(0); g = Generator(8).eval()

@@ -92,7 +92,7 @@ def test_stale_stage_stops_the_study_and_deletes_nothing(smoke_study):
 
 
 def test_edits_in_modules_leave_the_stages_up_to_date(smoke_study, tmp_path, monkeypatch):
-    "On a copy of the package: docstring and code edits in detect.py, a docstring edit in gan.py: every stage stays done."
+    "On a copy of the package: docstring and code edits in detect.py, a docstring edit in gan_training.py: every stage stays done."
     import shutil
     from mri_gan_nb.config import load_settings
     from mri_gan_nb.study import experiments_dir, plan_study, study_stages
@@ -101,7 +101,7 @@ def test_edits_in_modules_leave_the_stages_up_to_date(smoke_study, tmp_path, mon
     for k in ('MRI_GAN_NB_WORK_DIR', 'MRI_GAN_NB_FIGURES_DIR'): monkeypatch.setenv(k, work_env[k])
     pkg = Path(shutil.copytree(Path(mri_gan_nb.__file__).parent, tmp_path / 'pkg', ignore=shutil.ignore_patterns('__pycache__')))
     (pkg / 'detect.py').write_text((pkg / 'detect.py').read_text().replace('"""', '"""A fixed typo. ', 1) + '\nZ = 1\n')
-    (pkg / 'gan.py').write_text((pkg / 'gan.py').read_text().replace('"""', '"""A fixed typo. ', 1))
+    (pkg / 'gan_training.py').write_text((pkg / 'gan_training.py').read_text().replace('"""', '"""A fixed typo. ', 1))
     cfg = load_settings('smoke')
     plan = plan_study(study_stages(cfg), cfg, experiments_dir(), pkg_dir=pkg)
     assert {p['stage'].name: p['status'] for p in plan} == {p['stage'].name: 'done' for p in plan}, \
