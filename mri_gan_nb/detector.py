@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_detector.ipynb #aa20053b
 from __future__ import annotations
-import functools, hashlib, io, json, math, random, shutil, time, warnings
+import hashlib, io, json, math, random, shutil, time, warnings
 from pathlib import Path
 
 import cv2
@@ -17,17 +17,17 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 
 from .config import SettingsError, get_device, load_settings, seed_everything, write_atomic
-from .mri import read_rgb, resize_face
+from .mri import read_rgb
+from .crop_mris import cache_mris
 from .gan import path_array
 from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_index, init_distributed, is_main,
                                     rank, rank_seed, sync_batchnorm, world_size, wrap_ddp)
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'MRI_SIZE', 'METHODS', 'GENERATOR_FILE',
-           'CHECKPOINT_FILE', 'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce',
-           'list_crops', 'resize_rgb', 'rgb_tensor', 'CropDataset', 'generate_mris', 'cache_mri_batch', 'cache_mris',
-           'load_checkpoint', 'recalibrate_bn', 'predict', 'fit', 'save_model_dir', 'load_model_dir',
-           'update_model_dir', 'mri_cache_dir', 'detector_inputs', 'train_detector']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'WEIGHTS_FILE', 'SPLIT_ALIASES', 'METHODS', 'GENERATOR_FILE', 'CHECKPOINT_FILE',
+           'DeepFakeDetector', 'load_backbone_weights', 'pretrained_weights', 'balanced_bce', 'list_crops',
+           'resize_rgb', 'rgb_tensor', 'CropDataset', 'load_checkpoint', 'recalibrate_bn', 'predict', 'fit',
+           'save_model_dir', 'load_model_dir', 'update_model_dir', 'mri_cache_dir', 'detector_inputs', 'train_detector']
 
 # %% ../nbs/09_detector.ipynb #0372ec06
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -107,7 +107,11 @@ def _label01(v) -> int:
     if s in ('REAL', '0', '0.0', 'FALSE'): return 0
     raise ValueError(f"unknown label {v!r} (use FAKE/REAL or 1/0)")
 
-def list_crops(faces_dir: str | Path, splits=None, sources=('dfdc',), augmented_dir=None) -> pd.DataFrame:
+def list_crops(faces_dir: str | Path,   # the faces stage's folder: manifest.csv and <video>/<frame>_<face>.png crops
+               splits=None,              # split names to keep ('val'/'validation' read as 'valid'); None: every split
+               sources=('dfdc',),        # manifest `source` values to keep; None: every source
+               augmented_dir=None        # the faces folder of the augmented training videos, whose crops replace their video's
+              ) -> pd.DataFrame:
     "One row per face crop (video, label 1=fake, split, frame, face, path) of the `ok` videos of faces_dir/manifest.csv; augmented copies' crops (augmented_dir) replace their video's."
     faces_dir = Path(faces_dir)
     aug = {}
@@ -140,7 +144,9 @@ def list_crops(faces_dir: str | Path, splits=None, sources=('dfdc',), augmented_
     return out.sort_values(['split', 'video', 'frame', 'face'], kind='stable').reset_index(drop=True)
 
 # %% ../nbs/09_detector.ipynb #54ebc74a
-def resize_rgb(img: np.ndarray, size: int | None = None) -> np.ndarray:
+def resize_rgb(img: np.ndarray,         # RGB uint8 image, H×W×3
+               size: int | None = None   # side of the square output in px; None: unchanged
+              ) -> np.ndarray:
     "An RGB uint8 image resized to size×size (INTER_AREA down, INTER_LINEAR up); unchanged when size is None or already so."
     if size is not None and img.shape[:2] != (size, size):
         interp = cv2.INTER_AREA if min(img.shape[:2]) >= size else cv2.INTER_LINEAR
@@ -148,7 +154,9 @@ def resize_rgb(img: np.ndarray, size: int | None = None) -> np.ndarray:
     return img
 
 # %% ../nbs/09_detector.ipynb #0a1ddbdf
-def rgb_tensor(img: np.ndarray, size: int | None = None) -> torch.Tensor:
+def rgb_tensor(img: np.ndarray,         # RGB uint8 image, H×W×3
+               size: int | None = None   # side of the square input in px (det_input_size); None: as it is
+              ) -> torch.Tensor:
     "An RGB uint8 image as a detector input: float tensor (3,S,S) in [0, 1], resized by `resize_rgb`."
     return torch.from_numpy(np.ascontiguousarray(resize_rgb(img, size))).permute(2, 0, 1).float() / 255
 
@@ -163,57 +171,6 @@ class CropDataset(Dataset):
     def __getitem__(self, i):
         i = int(i)
         return rgb_tensor(read_rgb(self.paths[i].decode()), self.size), torch.tensor(float(self.labels[i])), i
-
-# %% ../nbs/09_detector.ipynb #63474c71
-MRI_SIZE = 256   # px: the side MRI-GAN reads and writes (paper Sec. 4: 256×256 faces); the MRI-based detector's MRIs are made at it
-
-def generate_mris(generator: nn.Module, images, size: int = MRI_SIZE, device='cpu') -> np.ndarray:
-    "MRIs (N,size,size,3) uint8 RGB of RGB uint8 face images: resized to size, [−1,1] in, generator in eval mode under no_grad."
-    device = torch.device(device)
-    x = np.stack([resize_face(im, size) for im in images])      # exactly as MRI-DF resized the faces MRI-GAN learned from
-    x = torch.from_numpy(x).permute(0, 3, 1, 2).float().to(device) / 127.5 - 1
-    generator.eval()
-    with torch.no_grad(): y = generator(x)
-    return ((y.clamp(-1, 1) + 1) / 2 * 255).round().byte().permute(0, 2, 3, 1).cpu().numpy()
-
-# %% ../nbs/09_detector.ipynb #77322c5a
-@functools.lru_cache(maxsize=2)
-def _generator_once(generator_path: str, device: str, stamp: tuple):  # stamp: (size, mtime) of the file, so a rewritten file is reloaded
-    from mri_gan_nb.gan import load_generator
-    return load_generator(generator_path, device)
-
-def cache_mri_batch(batch: list, generator, size: int = MRI_SIZE, device='cpu') -> int:
-    "Write the MRIs of one batch of (crop path, MRI path) pairs whose MRI is missing, computing the whole batch (so each MRI is the same whatever was done before); `generator` a module or the path of its file (loaded once per process); return how many were written. The engine's task."
-    if all(Path(d).is_file() for _, d in batch): return 0
-    if isinstance(generator, (str, Path)): st = Path(generator).stat(); generator = _generator_once(str(generator), str(device), (st.st_size, st.st_mtime_ns))
-    generator = generator.to(device).eval()
-    y = generate_mris(generator, [read_rgb(s) for s, _ in batch], size, device)
-    n = 0
-    for (_, d), img in zip(batch, y):
-        if Path(d).is_file(): continue
-        ok, enc = cv2.imencode('.png', cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-        if not ok: raise OSError(f"could not encode the MRI for {d}")
-        write_atomic(d, enc.tobytes()); n += 1
-    return n
-
-# %% ../nbs/09_detector.ipynb #0e83edca
-def cache_mris(crops: pd.DataFrame, generator, out_dir: str | Path, device='cpu',
-               batch_size: int = 16, size: int = MRI_SIZE, progress: bool = True, engine=None) -> pd.DataFrame:
-    "The crop table with `path` pointing at each crop's MRI (generator — a module or its file's path — in eval mode, [−1,1] → [0,1]), cached as PNGs in fixed batches of the table on the engine (`engine`: Settings or dict with dask_workers / dask_scheduler; None = in process). RuntimeError naming the first failure when a batch fails (the others are written)."
-    from mri_gan_nb.engine import engine_params, get_client, map_items
-    out_dir = Path(out_dir).resolve()
-    out = crops.copy()
-    out['source'] = crops['path']
-    out['path'] = [str(out_dir / v / Path(p).name) for v, p in zip(crops['video'], crops['path'])]
-    pairs = list(zip(out['source'], out['path']))
-    starts = [s for s in range(0, len(pairs), batch_size) if not all(Path(d).is_file() for _, d in pairs[s:s + batch_size])]
-    if not starts: return out
-    eng = engine_params(engine)
-    client = get_client(eng['dask_workers'], eng['dask_scheduler'])
-    errors = [err for _, _, _, err in map_items(cache_mri_batch, (pairs[s:s + batch_size] for s in starts), (generator, size, str(device)),
-                                                client, gpu=True, total=len(starts), desc='MRIs', progress=progress) if err]
-    if errors: raise RuntimeError(f"{len(errors)} of {len(starts)} MRI batches failed (the others are cached; rerun to retry): {errors[0]}")
-    return out
 
 # %% ../nbs/09_detector.ipynb #c8d77b49
 def _rng_states(device) -> dict:
@@ -264,8 +221,14 @@ def _epoch_order(n: int, seed: int) -> np.ndarray:
     torch.empty((), dtype=torch.int64).random_(generator=g)   # the loader's iterator first draws its workers' base seed
     return torch.randperm(n, generator=g).numpy()
 @torch.no_grad()
-def recalibrate_bn(model: nn.Module, ds: Dataset, batch_size: int = 32, device='cpu', num_workers: int = 0,
-                   max_batches: int = 20, seed: int = 0) -> nn.Module:
+def recalibrate_bn(model: nn.Module,     # network with batch norm layers (changed in place)
+                   ds: Dataset,          # training images: items (image (3,S,S), label, row)
+                   batch_size: int = 32, # images per batch
+                   device='cpu',         # where the model runs
+                   num_workers: int = 0, # DataLoader worker processes
+                   max_batches: int = 20,# batches averaged
+                   seed: int = 0         # seeds the shuffled order of the batches
+                  ) -> nn.Module:
     "Re-estimate the batch-norm running statistics of `model` on up to `max_batches` batches of `ds` (precise BN)."
     bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not bns: return model
@@ -281,8 +244,13 @@ def recalibrate_bn(model: nn.Module, ds: Dataset, batch_size: int = 32, device='
 
 # %% ../nbs/09_detector.ipynb #25d6c813
 @torch.no_grad()
-def predict(model: nn.Module, ds: Dataset, batch_size: int = 64, device='cpu', num_workers: int = 0,
-            progress: bool = False) -> np.ndarray:
+def predict(model: nn.Module,            # detector giving one logit per image
+            ds: Dataset,                 # items (image (3,S,S) float in [0,1], label, row number)
+            batch_size: int = 64,        # images per batch
+            device='cpu',                # where the model runs
+            num_workers: int = 0,        # DataLoader worker processes
+            progress: bool = False       # show a progress bar
+           ) -> np.ndarray:
     "P(fake) of every item of `ds`, in order (model in eval mode)."
     model.eval().to(device); probs = np.zeros(len(ds), dtype=np.float64)
     dl = _loader(ds, batch_size, False, num_workers, 0)
@@ -386,9 +354,16 @@ def fit(model: nn.Module, train_ds: Dataset, val_ds: Dataset, epochs: int = 1, l
 METHODS = ('plain', 'mri')
 GENERATOR_FILE = 'generator.pt'
 
-def save_model_dir(out_dir: str | Path, model: DeepFakeDetector, method: str, input_size: int,
-                   settings: dict | None = None, generator_path: str | Path | None = None,
-                   history: pd.DataFrame | None = None, verdict: dict | None = None, **extra) -> Path:
+def save_model_dir(out_dir: str | Path,            # the model directory (created)
+                   model: DeepFakeDetector,       # the trained detector (its best epoch's weights)
+                   method: str,                   # 'plain' or 'mri' (METHODS)
+                   input_size: int,               # px of its square input (det_input_size)
+                   settings: dict | None = None,  # every setting of the run, written to settings.json
+                   generator_path: str | Path | None = None,  # the MRI-GAN generator checkpoint (required for 'mri'), copied in
+                   history: pd.DataFrame | None = None,       # per-epoch losses, written to history.csv
+                   verdict: dict | None = None,   # the video rule, once picked on validation
+                   **extra                        # further fields of model.json
+                  ) -> Path:
     "Save a trained detector as a directory: weights.pt, model.json, settings.json, history.csv."
     if method not in METHODS: raise ValueError(f"method {method!r}: use one of {METHODS}")
     if method == 'mri' and not generator_path: raise ValueError("an MRI-based detector needs its generator_path")
@@ -412,7 +387,9 @@ def save_model_dir(out_dir: str | Path, model: DeepFakeDetector, method: str, in
     return out
 
 # %% ../nbs/09_detector.ipynb #850dda72
-def load_model_dir(model_dir: str | Path, device='cpu') -> tuple[DeepFakeDetector, dict]:
+def load_model_dir(model_dir: str | Path,  # a directory written by `save_model_dir`
+                   device='cpu'           # where the detector is placed
+                  ) -> tuple[DeepFakeDetector, dict]:
     "(detector in eval mode on `device`, metadata of model.json with `settings` added) of a model directory."
     d = Path(model_dir)
     for f in ('model.json', 'weights.pt'):
@@ -444,8 +421,18 @@ def _file_digest(path, n: int = 12) -> str | None:
     return h.hexdigest()[:n]
 
 # %% ../nbs/09_detector.ipynb #5342d8c0
-def detector_inputs(method: str, faces_dir, splits=None, mri_dir=None, generator=None, generator_path=None,
-              device='cpu', batch_size: int = 16, progress: bool = True, augmented_dir=None, engine=None) -> pd.DataFrame:
+def detector_inputs(method: str,        # 'plain' (the crops) or 'mri' (their MRIs)
+                    faces_dir,           # the faces stage's folder
+                    splits=None,         # splits to list; None: all
+                    mri_dir=None,        # where the MRIs are cached ('mri' only; `mri_cache_dir`)
+                    generator=None,      # the generator module, when MRIs are missing
+                    generator_path=None, # or its checkpoint, loaded by each worker
+                    device='cpu',        # where the generator runs
+                    batch_size: int = 16,# crops per generator call
+                    progress: bool = True,  # show a progress bar
+                    augmented_dir=None,  # the augmented training videos' faces folder (`list_crops`)
+                    engine=None          # the engine's settings (`cache_mris`)
+                   ) -> pd.DataFrame:
     "The crop table of `splits` with `path` at the images the `method` detector classifies (crops, or their MRIs cached on the `engine`, see `cache_mris`)."
     crops = list_crops(faces_dir, splits, augmented_dir=augmented_dir)
     if method == 'plain': return crops

@@ -13,7 +13,8 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import auc, roc_curve
 
 from .config import write_atomic
-from .detector import SPLIT_ALIASES, CropDataset, cache_mris, list_crops, load_model_dir
+from .crop_mris import cache_mris
+from .detector import SPLIT_ALIASES, CropDataset, list_crops, load_model_dir
 from .detector import mri_cache_dir, predict, update_model_dir
 
 # %% auto #0
@@ -57,9 +58,17 @@ def _with_tracks(t: pd.DataFrame, faces_dir) -> pd.DataFrame:
         if all(k in box for k in keys): track[ix] = link_tracks([k[0] for k in keys], [box[k] for k in keys])
     return t.assign(track=track)
 
-def face_probabilities(model_dir, faces_dir, splits=('valid', 'test'), device='cpu', batch_size: int = 64,
-                       num_workers: int = 0, generator=None, progress: bool = True, sources=('dfdc',),
-                       cache: bool = True) -> pd.DataFrame:
+def face_probabilities(model_dir,              # a trained detector's model directory
+                       faces_dir,              # the faces stage's folder
+                       splits=('valid', 'test'),  # splits to score
+                       device='cpu',           # where the detector (and generator) run
+                       batch_size: int = 64,   # images per batch
+                       num_workers: int = 0,   # DataLoader worker processes
+                       generator=None,         # an MRI generator module in memory (tests); None: model.json's
+                       progress: bool = True,  # show progress bars
+                       sources=('dfdc',),      # manifest sources to score ('celeb_df': the cross-dataset test)
+                       cache: bool = True      # keep and reuse <model_dir>/face_probs/*.csv
+                      ) -> pd.DataFrame:
     """P(fake) of every face crop of `splits` and `sources` in faces_dir/manifest.csv, by the detector in `model_dir`.
 
     Returns one row per face, columns FACE_COLUMNS (label 1 = fake, prob a float in [0, 1], track the person, from
@@ -87,7 +96,11 @@ def face_probabilities(model_dir, faces_dir, splits=('valid', 'test'), device='c
 # %% ../nbs/10_evaluate.ipynb #91450c05
 AGGREGATIONS = ('track', 'pooled')
 
-def video_verdicts(faces: pd.DataFrame, threshold: float, fraction: float, aggregation: str = 'pooled') -> pd.DataFrame:
+def video_verdicts(faces: pd.DataFrame,  # face table: video, label, split, prob (and track for 'track')
+                   threshold: float,     # FAKE_FRAME_THRESHOLD: a face counts as fake when prob > threshold, in [0, 1]
+                   fraction: float,      # FAKE_FRACTION: the video is fake when ≥ fraction of its faces count, in [0, 1]
+                   aggregation: str = 'pooled'  # 'pooled' (all faces, the paper) or 'track' (per person)
+                  ) -> pd.DataFrame:
     """One row per video: label, split, n_faces, n_fake (faces with prob > threshold), score, pred (1 = fake), n_tracks, fake_tracks.
 
     `pooled` (the paper): the rule on all faces of the video, score = their mean P(fake). `track` (per person): the rule
@@ -168,8 +181,14 @@ def check_policy(default_score: float, default_verdict: str) -> tuple[float, int
 # %% ../nbs/10_evaluate.ipynb #5b02ac2c
 VIDEO_COLUMNS = ['video', 'label', 'split', 'status', 'reason', 'n_faces', 'n_fake', 'score', 'verdict', 'pred', 'defaulted']
 
-def video_results(faces: pd.DataFrame, videos: pd.DataFrame, threshold: float, fraction: float,
-                  default_score: float = 0.5, default_verdict: str = 'REAL', aggregation: str = 'pooled') -> pd.DataFrame:
+def video_results(faces: pd.DataFrame,    # face table (FACE_COLUMNS) of the scored faces
+                  videos: pd.DataFrame,   # every labelled video (`labelled_videos`)
+                  threshold: float,       # FAKE_FRAME_THRESHOLD
+                  fraction: float,        # FAKE_FRACTION
+                  default_score: float = 0.5,     # score of a video without a scored face, in [0, 1]
+                  default_verdict: str = 'REAL',  # its verdict, REAL or FAKE
+                  aggregation: str = 'pooled'     # 'pooled' or 'track' (`video_verdicts`)
+                 ) -> pd.DataFrame:
     """One row per labelled video of `videos` (from `labelled_videos`), columns VIDEO_COLUMNS.
 
     A video with faces in `faces` gets the rule's verdict (`video_verdicts` with `aggregation`) and its score;
@@ -266,8 +285,15 @@ def paper_convention(y_true, y_pred, score=None) -> dict:
     return _paper(video_metrics(y_true, y_pred, score))
 
 # %% ../nbs/10_evaluate.ipynb #0c22dbab
-def grid_search(faces: pd.DataFrame, thresholds, fractions, metric: str = 'balanced accuracy', videos: pd.DataFrame | None = None,
-                default_score: float = 0.5, default_verdict: str = 'REAL', aggregation: str = 'pooled') -> tuple[pd.DataFrame, dict]:
+def grid_search(faces: pd.DataFrame,      # validation face table
+                thresholds,               # FAKE_FRAME_THRESHOLD values (verdict_thresholds)
+                fractions,                # FAKE_FRACTION values (verdict_fractions)
+                metric: str = 'balanced accuracy',   # the column to maximise
+                videos: pd.DataFrame | None = None,  # every labelled validation video; None: only the scored ones
+                default_score: float = 0.5,          # the default policy (`video_results`)
+                default_verdict: str = 'REAL',
+                aggregation: str = 'pooled'          # 'pooled' or 'track'
+               ) -> tuple[pd.DataFrame, dict]:
     """Score every (threshold, fraction) of the `aggregation` rule on the videos of `faces` (with `videos`: every labelled one, unscored ones by the default policy).
 
     Returns (grid table: threshold, fraction, balanced accuracy, accuracy, TPR, TNR; pick: best `metric`, ties → accuracy,
@@ -314,8 +340,13 @@ def _all_metrics(y, p, s, fy=None, fs=None) -> dict:
     pc = _paper(m)
     return {**{('standard', k): m[k] for k in STANDARD_ROWS}, **{('paper', k): pc[k] for k in PAPER_ROWS}}
 
-def bootstrap_intervals(videos: dict, faces: dict | None = None, n_resamples: int = 1000, seed: int = 0,
-                        level: float = 0.95, pairs=()) -> pd.DataFrame:
+def bootstrap_intervals(videos: dict,            # {method: per-video results (video, label, pred, score)}
+                        faces: dict | None = None,  # {method: face table (video, label, prob)}, for the frame-level AUC
+                        n_resamples: int = 1000,  # resamples (bootstrap_resamples)
+                        seed: int = 0,            # seeds the resamples
+                        level: float = 0.95,      # coverage of the intervals
+                        pairs=()                  # (a, b) methods whose paired difference a − b is wanted
+                       ) -> pd.DataFrame:
     """Percentile bootstrap intervals of every metric of every method, resampling videos (stratified by label).
 
     videos: {method: per-video results (video, label, pred, score)} on the same videos (ValueError otherwise);
@@ -391,9 +422,19 @@ def detector_dirs(run_dir, method: str, seeds) -> list[Path]:
     return [detector_dir(run_dir, method, s, seeds) for s in dict.fromkeys(int(s) for s in seeds)]
 
 # %% ../nbs/10_evaluate.ipynb #130f6854
-def evaluate_method(model_dir, faces_dir, out_dir, thresholds, fractions, metric: str = 'balanced accuracy',
-                    device='cpu', generator=None, progress: bool = True, default_score: float = 0.5,
-                    default_verdict: str = 'REAL', aggregation: str = 'track') -> dict:
+def evaluate_method(model_dir,            # a trained detector's model directory (its model.json gets the pick)
+                    faces_dir,            # the faces stage's folder
+                    out_dir,              # where face_probs.csv, grid*.csv, videos*.csv are written
+                    thresholds,           # the grid's FAKE_FRAME_THRESHOLD values
+                    fractions,            # the grid's FAKE_FRACTION values
+                    metric: str = 'balanced accuracy',  # what the grid search maximises
+                    device='cpu',         # where the detector runs
+                    generator=None,       # an MRI generator module in memory (tests)
+                    progress: bool = True,  # show progress bars
+                    default_score: float = 0.5,     # the default policy for unscored videos
+                    default_verdict: str = 'REAL',
+                    aggregation: str = 'track'      # the main rule (verdict_aggregation)
+                   ) -> dict:
     """Score the faces of one detector, pick the rule on validation for each aggregation, apply it to every labelled test video.
 
     Writes face_probs.csv, grid.csv, videos.csv (every labelled validation and test video) under `out_dir`;

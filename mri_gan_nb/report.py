@@ -41,8 +41,14 @@ def _interval_col(ci, method, conv, rows):
     signed = ' − ' in method
     return [format_interval(*t.loc[k, ['value', 'low', 'high']], signed=signed) if k in t.index else '–' for k in rows]
 
-def interval_table(ci: pd.DataFrame, counts: dict, rows, label: str, paper: dict | None = None,
-                   seeds: dict | None = None, convention: bool = True) -> pd.DataFrame:
+def interval_table(ci: pd.DataFrame,       # `bootstrap_intervals`' table
+                   counts: dict,           # {method: `count_rows`}; its order is the columns' order
+                   rows,                   # metric and count rows, in order
+                   label: str,             # what this run is on, e.g. 'synthetic'
+                   paper: dict | None = None,   # {method: {metric: the paper's value}}; None: no paper columns
+                   seeds: dict | None = None,   # {method: DataFrame, one row of metrics per seed}
+                   convention: bool = True      # add this run in the paper's convention
+                  ) -> pd.DataFrame:
     """A results table of strings: rows = `rows` (metrics, then count rows); columns = the paper's reported values
     (`paper`, {method: {metric: value}}), this run per method as 'value [low, high]' (from `ci`,
     `bootstrap_intervals`' table), mean ± sd over seeds (`seeds`, {method: DataFrame, one row per seed}, when
@@ -188,11 +194,24 @@ def _seed_of(model_dir) -> int | None:
     try: return json.loads((Path(model_dir) / 'model.json').read_text()).get('seed')
     except (OSError, ValueError): return None
 
-def evaluate_methods(model_dirs: dict, faces_dir, out_dir, figures_dir, thresholds=None, fractions=None,
-                     metric: str = 'balanced accuracy', data_label: str | None = None, device=None, generator=None,
-                     progress: bool = True, default_score: float = 0.5, default_verdict: str = 'REAL',
-                     n_resamples: int = 1000, seed: int = 0, cross_source: str | None = 'celeb_df',
-                     aggregation: str = 'track') -> dict:
+def evaluate_methods(model_dirs: dict,     # {method: model dir, or [model dir per seed], the first seed's first}
+                     faces_dir,            # the faces stage's folder
+                     out_dir,              # <run_dir>/evaluate: per-detector tables, intervals, summary.json
+                     figures_dir,          # tables and figures (figures/<profile>)
+                     thresholds=None,      # the grid; None: the run's verdict_thresholds
+                     fractions=None,       # None: the run's verdict_fractions
+                     metric: str = 'balanced accuracy',  # what the grid search maximises
+                     data_label: str | None = None,      # what the data is; None: the run's `dataset` setting
+                     device=None,          # None: the run's device setting
+                     generator=None,       # an MRI generator module in memory (tests)
+                     progress: bool = True,  # show progress bars
+                     default_score: float = 0.5,     # the default policy for unscored videos
+                     default_verdict: str = 'REAL',
+                     n_resamples: int = 1000,  # bootstrap resamples (bootstrap_resamples)
+                     seed: int = 0,            # seeds the bootstrap
+                     cross_source: str | None = 'celeb_df',  # the cross-dataset test's source; None: none
+                     aggregation: str = 'track'              # the main rule (verdict_aggregation)
+                    ) -> dict:
     """Evaluate every {method: model_dir or [model_dir per seed]}; write Tables 1–3, figures and per-video results.
 
     `aggregation` (setting verdict_aggregation) is the main rule (Tables 1–3, figures, model.json); Table 1 and 2 also
