@@ -159,7 +159,7 @@ def labelled_videos(faces_dir, splits=('valid', 'test'), sources=('dfdc',)) -> p
     Columns video, label (1 = fake), split, source, status (`ok` or the problem), reason; sorted by split, video.
     FileNotFoundError when the manifest is missing, ValueError when it lacks video, label or split."""
     man = Path(faces_dir) / 'manifest.csv'
-    if not man.is_file(): raise FileNotFoundError(f"{man} not found: run the faces stage first (04_faces)")
+    if not man.is_file(): raise FileNotFoundError(f"{man} not found: run the faces stage first (03_faces)")
     df = pd.read_csv(man, dtype=str, keep_default_na=False)
     for col in ('video', 'label', 'split'):
         if col not in df.columns: raise ValueError(f"{man} lacks the column {col!r}")
