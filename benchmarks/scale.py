@@ -155,7 +155,8 @@ def run_engine_stage(stage: str, workers: int) -> dict:
     elif stage == 'mri_cache':
         import torch
         from mri_gan_nb.gan_networks import Generator
-        from mri_gan_nb.detector import list_crops, cache_mris
+        from mri_gan_nb.detector import list_crops
+        from mri_gan_nb.crop_mris import cache_mris
         torch.manual_seed(0); g = Generator(cfg.gan_width).eval()
         crops = list_crops(run / 'faces', ['train', 'valid'])
         cache_mris(crops, g, run / f'mris_w{workers}', 'cpu', cfg.det_batch_size, progress=False, engine=cfg)
@@ -209,7 +210,7 @@ def dfdc_costs() -> dict:
     from mri_gan_nb.mri import mri_torch, mri_to_uint8, resize_face
     from mri_gan_nb.video import write_rgb, read_rgb
     from mri_gan_nb.gan_networks import Generator
-    from mri_gan_nb.detector import generate_mris
+    from mri_gan_nb.crop_mris import generate_mris
     paper = load_settings('paper')
     tmp = Path(tempfile.mkdtemp(prefix='dfdc_cost_'))
     try:

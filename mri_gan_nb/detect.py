@@ -15,7 +15,8 @@ import torch
 from tqdm.auto import tqdm
 
 from .config import get_device, load_settings, torch_threads
-from .detector import METHODS, MRI_SIZE, cache_mris, generate_mris, load_model_dir, rgb_tensor
+from .crop_mris import MRI_SIZE, cache_mris, generate_mris
+from .detector import METHODS, load_model_dir, rgb_tensor
 from .faces import MIN_FACE_PX, CROP_KEYS, face_params, get_mtcnn, iter_video_faces
 from .video import VideoError, open_video, write_rgb
 

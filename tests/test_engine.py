@@ -101,7 +101,8 @@ def test_killed_cluster_resumes_to_same_outputs(videos, serial, tmp_path):
 def test_mri_cache_identical_on_workers(tmp_path):
     "The MRI-based detector's inputs: the same MRI bytes in this process and on 2 workers (the generator shipped once)."
     import torch
-    from mri_gan_nb.detector import list_crops, cache_mris
+    from mri_gan_nb.detector import list_crops
+    from mri_gan_nb.crop_mris import cache_mris
     from mri_gan_nb.testing import make_toy_faces
     from mri_gan_nb.gan_networks import Generator
     make_toy_faces(tmp_path / 'faces', {'train': (2, 2)}, crops_per_video=3)
