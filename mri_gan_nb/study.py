@@ -6,20 +6,22 @@ deletes finished work unless asked."""
 
 # %% ../nbs/11_study.ipynb #b8d63ec9
 from __future__ import annotations
-import ast, codecs, hashlib, io, json, os, re, shutil, subprocess, sys, time, tokenize
+import ast, base64, codecs, hashlib, io, json, os, re, shutil, subprocess, sys, time, tokenize
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import Settings, SettingsError, load_settings, find_settings_file, write_atomic
+from .config import TEST_PROFILES, Settings, SettingsError, load_settings, find_settings_file
+from .video import write_atomic
 
 # %% auto #0
-__all__ = ['ALWAYS', 'RUN_ONLY', 'OPTIONAL_STAGES', 'FIGURE_NOTES', 'code_digest', 'imported_modules', 'module_digests',
-           'notebook_code', 'Stage', 'experiments_dir', 'trains_side_by_side', 'study_stages', 'available_stages',
-           'StageError', 'StaleStagesError', 'explain_change', 'plan_study', 'stale_report', 'move_aside',
-           'drop_replaced', 'run_stage', 'check_inputs', 'git_commit', 'figure_digests', 'record_figures',
-           'write_figures_readme', 'run_study']
+__all__ = ['ALWAYS', 'RUN_ONLY', 'OPTIONAL_STAGES', 'FIGURE_NOTES', 'LARGE_IMAGE_BYTES', 'code_digest', 'imported_modules',
+           'module_digests', 'notebook_code', 'Stage', 'experiments_dir', 'trains_side_by_side', 'study_stages',
+           'available_stages', 'StageError', 'StaleStagesError', 'explain_change', 'plan_study', 'stale_report',
+           'move_aside', 'drop_replaced', 'run_stage', 'check_inputs', 'git_commit', 'figure_digests', 'record_figures',
+           'write_figures_readme', 'results_dir', 'published_name', 'results_banner', 'clean_notebook',
+           'publish_notebook', 'run_study']
 
 # %% ../nbs/11_study.ipynb #2c5cec8a
 def _sha(text: str) -> str: return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -188,10 +190,11 @@ def available_stages(stages: list[Stage], nb_dir: Path) -> list[Stage]:
 class StageError(RuntimeError):
     "A stage of the study failed; the message names the executed notebook that holds the error."
 
-class StaleStagesError(StageError):
-    "Finished stages are stale; nothing ran and nothing was deleted. The message names each stage, what changed and the flag that reruns it."
-
 def _stamp_path(run_dir: Path, stage: Stage) -> Path: return Path(run_dir) / 'study' / f'{stage.name}.stamp.json'
+
+# %% ../nbs/11_study.ipynb #5a14b846
+class StaleStagesError(StageError):
+    "Finished stages are stale; nothing ran and nothing was deleted. The message names each stage, what changed and the flag that reruns them."
 
 # %% ../nbs/11_study.ipynb #cf7c83d6
 def _show(v) -> str: return ', '.join(map(str, v)) if isinstance(v, list) else '(none)' if v is None else str(v)
@@ -303,9 +306,15 @@ def _run_logged(cmd: list, env: dict, log: Path, echo: bool) -> int:
             if echo: sys.stdout.write(dec.decode(chunk)); sys.stdout.flush()
         return p.wait()
 
-def run_stage(stage: Stage, cfg: Settings, record: dict, nb_dir: Path, cell_timeout: int = 0,
-              side_by_side: bool = False) -> float:
-    "Execute the stage's notebook with papermill (each cell at most `cell_timeout` s, 0 = no limit), keep the executed copy and log, write the stamp; return seconds. StageError when it fails or times out."
+def run_stage(stage: Stage, # the stage to run
+              cfg: Settings, # the profile's settings (its run dir, seed, torch threads)
+              record: dict, # the stage's `Stage.record` now, written into its stamp
+              nb_dir: Path, # the folder of the experiment notebooks
+              cell_timeout: int = 0, # seconds one cell may run; 0 = no limit
+              side_by_side: bool = False, # other stages run at the same time: one torch thread, output only to the log
+              commit: str = '', # the repo's commit (`git_commit`), kept in the stamp for the published notebook's banner
+             ) -> float: # seconds the notebook ran
+    "Execute the stage's notebook with papermill, keep the executed copy (<run_dir>/study/<stage>.ipynb) and its log, write the stamp; return seconds. StageError when it fails, times out or does not write its outputs."
     run_dir = cfg.run_dir
     (run_dir / 'study').mkdir(parents=True, exist_ok=True)
     out_nb, log = run_dir / 'study' / f'{stage.name}.ipynb', run_dir / 'study' / f'{stage.name}.log'
@@ -330,7 +339,7 @@ def run_stage(stage: Stage, cfg: Settings, record: dict, nb_dir: Path, cell_time
     missing = [o for o in stage.outputs if not (run_dir / o).exists()]
     if missing: raise StageError(f"stage {stage.name} finished but did not write {', '.join(missing)} (see {out_nb})")
     write_atomic(_stamp_path(run_dir, stage), json.dumps({**record, 'seconds': round(secs, 1), 'run': params,
-        'finished': datetime.now(timezone.utc).isoformat(timespec='seconds')}, indent=1))
+        'finished': datetime.now(timezone.utc).isoformat(timespec='seconds'), **({'commit': commit} if commit else {})}, indent=1))
     return secs
 
 # %% ../nbs/11_study.ipynb #487a0d84
@@ -417,6 +426,96 @@ def write_figures_readme(figures_dir: Path) -> Path:
     if not out.is_file() or out.read_text() != text: write_atomic(out, text)
     return out
 
+# %% ../nbs/11_study.ipynb #ebfaa866
+def results_dir(cfg: Settings) -> Path:
+    "Where the profile's executed experiment notebooks are published: <figures_dir's parent>/results/<profile> (`results/quick/` in the repo); <run_dir>/results for the test profiles (smoke, rehearsal)."
+    return cfg.run_dir / 'results' if cfg.profile in TEST_PROFILES else Path(cfg.paths['figures_dir']).parent / 'results' / cfg.profile
+
+# %% ../nbs/11_study.ipynb #7309c30b
+def published_name(stage: Stage) -> str:
+    "File name of the stage's published notebook: its notebook's name, or for a stage with papermill parameters the notebook's stem + the rest of the stage's name (`03_train_mri_gan` + `mri_gan_tau_0.3` → `03_train_mri_gan_tau_0.3.ipynb`)."
+    stem = Path(stage.notebook).stem
+    if not stage.params: return stage.notebook
+    words = stage.name.split('_')
+    for k in range(len(words) - 1, 0, -1):           # the longest start of the stage's name that ends the notebook's stem
+        if stem.endswith('_'.join(words[:k])): return f"{stem}_{'_'.join(words[k:])}.ipynb"
+    return f'{stem}_{stage.name}.ipynb'
+
+# %% ../nbs/11_study.ipynb #0f1bf2e3
+_REAL_DATA = (('dfdc_train', 'DFDC training parts'), ('dfdc_valid', 'DFDC validation'), ('dfdc_test', 'DFDC test'),
+              ('celeb_df', 'Celeb-DF-v2'), ('ffhq', 'FFHQ'), ('fdf', 'FDF'))
+
+def results_banner(cfg: Settings, # the settings the stage ran with
+                   stage: Stage, # the stage whose notebook is published
+                   commit: str = '', # the commit the stage ran at ('' = unknown)
+                  ) -> str: # markdown text
+    "The banner cell of a published notebook: the data it ran on (a warning for synthetic data), the stage, profile, seed and commit."
+    run = (f"Executed notebook of stage `{stage.name}` of `mri-gan-nb study --profile {cfg.profile}` (seed {cfg.seed}"
+           + (f", commit {commit}" if commit else '') + ').')
+    if cfg.dataset == 'synthetic':
+        return ("> **Synthetic data.** These results come from the synthetic mini-DFDC that this project generates "
+                "(appendix A1, `nbs/A1_synthetic.ipynb`), not from DFDC: they prove that every step of the pipeline "
+                "works, they are not the paper's numbers.\n>\n> " + run)
+    used = [f"{name} (`{cfg.paths[k]}`)" for k, name in _REAL_DATA if cfg.paths.get(k)]
+    return f"> **Data: {', '.join(used) or 'real datasets'}.**\n>\n> " + run
+
+# %% ../nbs/11_study.ipynb #f670f39e
+LARGE_IMAGE_BYTES = 200_000   # a PNG output over this many bytes is re-encoded as a JPEG (quality 85) in the published copy
+
+def _as_jpeg(png_b64: str) -> str:
+    "A base64 PNG as a base64 JPEG of the same size (quality 85), transparency on white."
+    from PIL import Image
+    im = Image.open(io.BytesIO(base64.b64decode(png_b64))).convert('RGBA')
+    rgb = Image.new('RGB', im.size, 'white'); rgb.paste(im, mask=im.getchannel('A'))
+    buf = io.BytesIO(); rgb.save(buf, 'JPEG', quality=85, optimize=True)
+    return base64.b64encode(buf.getvalue()).decode()
+
+def _text(v) -> str: return ''.join(v) if isinstance(v, list) else v
+
+def _clean_output(out: dict, root: str) -> dict | None:
+    "One output as published (None: dropped)."
+    kind = out.get('output_type')
+    if kind == 'stream':
+        if out.get('name') != 'stdout': return None
+        text = '\n'.join(l.rsplit('\r', 1)[-1] for l in _text(out['text']).replace(root, '').split('\n'))
+        return {**out, 'text': text} if text.strip() else None
+    if kind not in ('display_data', 'execute_result'): return out             # errors stay as they are
+    data = {k: v for k, v in out.get('data', {}).items() if 'widget' not in k}
+    if len(data) < len(out.get('data', {})) and set(data) <= {'text/plain'}: return None   # a progress widget
+    png = _text(data.get('image/png', ''))
+    if len(png) * 3 // 4 > LARGE_IMAGE_BYTES: data = {**{k: v for k, v in data.items() if k != 'image/png'}, 'image/jpeg': _as_jpeg(png)}
+    data = {k: (_text(v).replace(root, '') if k.startswith('text/') else v) for k, v in data.items()}
+    return {**out, 'data': data, 'metadata': {k: v for k, v in out.get('metadata', {}).items() if k != 'image/png'}}
+
+def clean_notebook(nb: dict, # an executed notebook (nbformat 4 JSON, as papermill writes it)
+                   banner: str, # markdown of the first cell (`results_banner`)
+                   root: Path | None = None, # the repo root: its absolute path becomes relative in sources and outputs
+                  ) -> dict:
+    "The notebook as published: the banner first, stdout without progress bars, no stderr or widgets, small JPEGs for large images, metadata without timings."
+    root = f'{Path(root)}{os.sep}' if root else '\0'
+    cells = [{'cell_type': 'markdown', 'id': 'results-banner', 'metadata': {}, 'source': banner}]
+    for c in nb['cells']:
+        meta = {k: v for k, v in c.get('metadata', {}).items() if k in ('tags',)}
+        cell = {**c, 'metadata': meta, 'source': _text(c['source']).replace(root, '')}
+        if c['cell_type'] == 'code':
+            cell['outputs'] = [o for o in (_clean_output(o, root) for o in c.get('outputs', [])) if o is not None]
+        cells.append(cell)
+    meta = {'kernelspec': nb.get('metadata', {}).get('kernelspec', {}), 'language_info': {'name': 'python'}}
+    return {'cells': cells, 'metadata': meta, 'nbformat': 4, 'nbformat_minor': max(5, nb.get('nbformat_minor', 5))}
+
+# %% ../nbs/11_study.ipynb #04ccdb52
+def publish_notebook(stage: Stage, # a stage of the study
+                     cfg: Settings, # the settings it ran with
+                    ) -> Path | None: # the published notebook; None when the stage has no executed notebook
+    "Publish <run_dir>/study/<stage>.ipynb as `results_dir(cfg)`/`published_name(stage)` (`clean_notebook` with `results_banner`); written atomically, only when its bytes change."
+    src = Path(cfg.run_dir) / 'study' / f'{stage.name}.ipynb'
+    if not src.is_file(): return None
+    stamp = _read_stamp(cfg.run_dir, stage) or {}
+    nb = clean_notebook(json.loads(src.read_text()), results_banner(cfg, stage, stamp.get('commit', '')), Path(cfg.source).parent)
+    out, text = results_dir(cfg) / published_name(stage), json.dumps(nb, indent=1, ensure_ascii=False) + '\n'
+    if not out.is_file() or out.read_text() != text: write_atomic(out, text)
+    return out
+
 # %% ../nbs/11_study.ipynb #81ba14b7
 def _batches(stages: list[Stage]) -> list[list[Stage]]:
     "Consecutive stages of one nonempty `group` that need none of each other form one batch; every other stage its own."
@@ -445,11 +544,12 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
                   f"(deleted once its new run has finished)", flush=True)
 
     def one(st: Stage, side: bool) -> float:
-        try: secs = run_stage(st, cfg, at[st.name][1]['record'], nb_dir, timeout, side_by_side=side)
+        try: secs = run_stage(st, cfg, at[st.name][1]['record'], nb_dir, timeout, side_by_side=side, commit=commit)
         except StageError as e:
             kept = _replaced_dirs(st, run_dir)
             raise StageError(f"{e}; its previous outputs are kept in {', '.join(map(str, kept))}" if kept else str(e)) from None
         drop_replaced(st, run_dir)
+        publish_notebook(st, cfg)
         return secs
 
     rows = []
@@ -460,6 +560,7 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
             if p['status'] == 'done':
                 print(f"[{i}/{n}] {st.name}: up to date, skipped", flush=True)
                 rows.append({'stage': st.name, 'status': 'skipped', 'seconds': 0.0})
+                publish_notebook(st, cfg)      # same bytes as before, or the copy a checkout is missing
             else: todo.append(st)
         if not todo: continue
         side = len(todo) > 1
@@ -481,6 +582,6 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
             rows.append({'stage': st.name, 'status': 'ran', 'seconds': round(sec, 1)})
             if side: print(f"[{at[st.name][0]}/{n}] {st.name}: done in {sec:.0f}s", flush=True)
     if (cfg.figures_dir / 'provenance.json').is_file(): write_figures_readme(cfg.figures_dir)
-    print(f"\nstudy ({profile}) done in {time.time() - t_all:.0f}s; run dir {run_dir}")
+    print(f"\nstudy ({profile}) done in {time.time() - t_all:.0f}s; run dir {run_dir}; executed notebooks published in {results_dir(cfg)}")
     for r in rows: print(f"  {r['stage']:<22} {r['status']:<8} {r['seconds']:>7.1f}s")
     return rows
