@@ -248,6 +248,25 @@ def _check_out(p, what):
     if p is not None and Path(p).suffix.lower() not in ('.csv', '.jsonl'):
         raise ValueError(f"{what} {p}: name a .csv or .jsonl file, e.g. results.csv")
 
+# %% ../nbs/12_detect.ipynb #47b79032
+def _unique(name: str, used: set) -> str:
+    n = 1
+    while (name if n == 1 else f'{name}-{n}') in used: n += 1
+    name = name if n == 1 else f'{name}-{n}'; used.add(name); return name
+
+def _failed(p, reason: str, meta: dict, aggregation) -> dict:
+    "The result of a video whose scoring raised: status error with the reason, no verdict."
+    return dict(video=str(p), status='error', reason=reason, verdict=None, score=None, defaulted=False,
+                n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
+                faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
+
+def _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures):
+    out = Path(save_mri) / name if save_mri is not None else None
+    try: r = score_video(p, model, meta, mtcnn, params, gen, out, aggregation, keep_pictures=pictures, **pol)
+    except Exception as e: r = _failed(p, f'{type(e).__name__}: {e}', meta, aggregation)   # one bad video never stops the others
+    r['model_dir'] = str(Path(model_dir))
+    return r
+
 # %% ../nbs/12_detect.ipynb #d248f64a
 def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool = False, threads: int | None = None,
                   downscale: float | None = None, aggregation: str | None = None, out=None, faces_out=None, report=None,
@@ -307,24 +326,6 @@ def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool
         for p, name in bar:
             results.append(emit(_score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, report is not None), name))
     return results
-
-def _unique(name: str, used: set) -> str:
-    n = 1
-    while (name if n == 1 else f'{name}-{n}') in used: n += 1
-    name = name if n == 1 else f'{name}-{n}'; used.add(name); return name
-
-def _failed(p, reason: str, meta: dict, aggregation) -> dict:
-    "The result of a video whose scoring raised: status error with the reason, no verdict."
-    return dict(video=str(p), status='error', reason=reason, verdict=None, score=None, defaulted=False,
-                n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
-                faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
-
-def _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures):
-    out = Path(save_mri) / name if save_mri is not None else None
-    try: r = score_video(p, model, meta, mtcnn, params, gen, out, aggregation, keep_pictures=pictures, **pol)
-    except Exception as e: r = _failed(p, f'{type(e).__name__}: {e}', meta, aggregation)   # one bad video never stops the others
-    r['model_dir'] = str(Path(model_dir))
-    return r
 
 # %% ../nbs/12_detect.ipynb #61ea3c51
 @lru_cache(maxsize=2)
