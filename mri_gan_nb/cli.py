@@ -67,7 +67,8 @@ def make_parser() -> argparse.ArgumentParser:
     m.add_argument('--out', type=Path, required=True, help='output PNG')
     m.add_argument('--size', type=int, default=256)
     m.set_defaults(func=_mri)
-    st = sub.add_parser('study', help='run the study (experiment notebooks) for a profile')
+    st = sub.add_parser('study', help='run the study (experiment notebooks) for a profile; each executed notebook is '
+                                         'published in results/<profile>/')
     st.add_argument('--profile', default='quick')
     st.add_argument('--rerun', '--force', action='append', metavar='STAGE', dest='rerun',
                     help='rerun this stage and every stage downstream of it, moving their previous outputs aside until '

@@ -24,6 +24,21 @@ def test_smoke_study_end_to_end(smoke_study):
     # every executed notebook is kept as the record of its run
     kept = sorted(p.name for p in (run / 'study').glob('*.ipynb'))
     assert 'prepare_data.ipynb' in kept and 'evaluate.ipynb' in kept and len(kept) == 9, kept
+    # each finished stage's executed notebook is published (smoke: into its run dir, never the repo's results/),
+    # starting with the synthetic-data banner, its figures inline, without stderr
+    pub = run / 'results'
+    names = sorted(p.name for p in pub.glob('*.ipynb'))
+    assert len(names) == 9 and '01_prepare_data.ipynb' in names and '03_train_mri_gan_tau_0.3.ipynb' in names, names
+    assert '04_train_detector_plain.ipynb' in names and '05_evaluate.ipynb' in names, names
+    assert not (Path(work_env['MRI_GAN_NB_FIGURES_DIR']).parent / 'results').exists(), 'smoke must not publish into results/'
+    for name in names:
+        nb = json.loads((pub / name).read_text())
+        assert 'Synthetic data' in ''.join(nb['cells'][0]['source']) and 'not the paper' in ''.join(nb['cells'][0]['source']), name
+        outs = [o for c in nb['cells'] if c['cell_type'] == 'code' for o in c['outputs']]
+        assert not any(o.get('name') == 'stderr' for o in outs), name
+        if name.startswith(('01_', '02_', '03', '04_', '05_')):   # every stage of the study draws a figure
+            assert any(k.startswith('image/') for o in outs for k in o.get('data', {})), name
+        assert 'papermill' not in nb['metadata'], name
     # the figures README says where each file came from, and that these are synthetic results
     readme = (figs / 'README.md').read_text()
     assert 'synthetic mini-DFDC' in readme and 'not the paper' in readme
@@ -59,8 +74,10 @@ def test_smoke_study_end_to_end(smoke_study):
 
 def test_second_run_skips_and_rerun_redoes_a_stage_and_what_is_downstream(smoke_study):
     work_env, run, _ = smoke_study
+    published = {p: p.read_bytes() for p in (run / 'results').glob('*.ipynb')}
     again = run_cli(['study', '--profile', 'smoke'], work_env, check=0).stdout
     assert again.count('up to date, skipped') == 9, again
+    assert {p: p.read_bytes() for p in (run / 'results').glob('*.ipynb')} == published    # skipped stages republish the same bytes
     prov = (run / 'figures' / 'provenance.json').read_text()
     rerun = run_cli(['study', '--profile', 'smoke', '--rerun', 'detector_mri'], work_env, check=0).stdout
     assert rerun.count('up to date, skipped') == 7, rerun
