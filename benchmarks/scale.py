@@ -71,7 +71,7 @@ def run_stage(stage: str) -> dict:
         extract_faces(aug, run / 'faces_augmented', cfg, progress=False)
         items, unit, out = len(clean) + len(aug), 'videos', [run / 'faces', run / 'faces_augmented']
     elif stage == 'mri_df':
-        from mri_gan_nb.mri import build_mri_df
+        from mri_gan_nb.mri_dataset import build_mri_df
         videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
         counts = build_mri_df(run / 'faces', videos, run / 'mri_df', cfg, seed=cfg.seed, progress=False)
         items, unit, out = int(counts.images.sum()), 'pairs', [run / 'mri_df']
@@ -148,7 +148,7 @@ def run_engine_stage(stage: str, workers: int) -> dict:
         clean = pd.concat([videos, extras[extras.source == 'celeb_df']], ignore_index=True)
         extract_faces(clean, run / f'faces_w{workers}', cfg, progress=False); items, unit = len(clean), 'videos'
     elif stage == 'mri_df':
-        from mri_gan_nb.mri import build_mri_df
+        from mri_gan_nb.mri_dataset import build_mri_df
         videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
         counts = build_mri_df(run / 'faces', videos, run / f'mri_df_w{workers}', cfg, seed=cfg.seed, progress=False)
         items, unit = int(counts.images.sum()), 'pairs'

@@ -21,7 +21,7 @@ def _describe(summary: dict, out) -> str:
     return f"synthetic mini-DFDC in {out}:\n" + '\n'.join(f"  {k}: {v}" for k, v in counts.items())
 
 def _mri(a):
-    from mri_gan_nb.mri import write_mri
+    from mri_gan_nb.mri_dataset import write_mri
     if a.size < 16: raise ValueError(f"--size {a.size}: use at least 16 px (the SSIM window is 11 px; the paper uses 256)")
     write_mri(a.real, a.fake, a.out, size=a.size)
     print(f"wrote {a.out}")

@@ -17,7 +17,8 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 
 from .config import SettingsError, get_device, load_settings, seed_everything, write_atomic
-from .mri import read_rgb, resize_face
+from .mri import resize_face
+from .video import read_rgb
 from .gan import path_array
 from .distributed import (ShardedBatches, all_reduce_sum, barrier, gather_by_index, init_distributed, is_main,
                                     rank, rank_seed, sync_batchnorm, world_size, wrap_ddp)

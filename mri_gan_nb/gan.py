@@ -15,7 +15,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .config import seed_everything, get_device, save_figure, write_atomic
-from .mri import ssim_map, read_rgb, mri_df_metric
+from .mri import ssim_map
+from .mri_dataset import mri_df_metric
+from .video import read_rgb
 from .distributed import (ShardedBatches, barrier, global_mean, init_distributed, is_main, rank_seed,
                                     world_size, wrap_ddp)
 from .perceptual import check_metric, mean_similarity

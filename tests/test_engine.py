@@ -8,7 +8,7 @@ import pytest
 
 from mri_gan_nb.faces import extract_faces
 from mri_gan_nb.testing import write_face_video
-from mri_gan_nb.mri import build_mri_df
+from mri_gan_nb.mri_dataset import build_mri_df
 
 FACES = dict(face_batch_size=16, device='cpu')
 MRI = dict(mri_dfdc_fraction=1.0, mri_test_fraction=0.25, mri_use_celeb_df=False)

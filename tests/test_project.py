@@ -1,5 +1,5 @@
 """Checks of the project's shape that belong to no notebook: packaging, settings, CI wiring."""
-import configparser, re, tomllib
+import ast, base64, configparser, json, re, tomllib
 from pathlib import Path
 
 import yaml
@@ -52,6 +52,52 @@ def test_one_notebook_per_module():
         if m:
             assert m.group(1) not in exp, f"{nb.name} and {exp[m.group(1)]} both export {m.group(1)}"
             exp[m.group(1)] = nb.name
-            assert re.match(r'\d\d[a-z]?_', nb.name), f'{nb.name}: library notebooks are numbered (01_, or 01a_ for one inserted after 01)'
+            assert re.match(r'(\d\d[a-z]?|A\d)_', nb.name), f'{nb.name}: library notebooks are numbered (01_, 01a_ for one inserted after 01, A1_ for an appendix)'
     for nb in (ROOT / 'nbs' / 'experiments').glob('*.ipynb'):
         assert 'default_exp' not in nb.read_text(), f'{nb}: experiment notebooks are never exported'
+
+
+def _cells(nb: Path) -> list[dict]:
+    return json.loads(nb.read_text())['cells']
+
+
+def _source(cell: dict) -> str:
+    return ''.join(cell['source'])
+
+
+LIBRARY_NOTEBOOKS = sorted(p for p in (ROOT / 'nbs').glob('*.ipynb') if p.name != 'index.ipynb')
+
+
+def test_export_cells_hold_one_public_definition():
+    "One idea per export cell: at most one public top-level function or class (private helpers beside it are fine)."
+    crowded = []
+    for nb in LIBRARY_NOTEBOOKS:
+        for i, cell in enumerate(_cells(nb)):
+            src = _source(cell)
+            if cell['cell_type'] != 'code' or not re.match(r'\s*#\|\s*export', src): continue
+            tree = ast.parse('\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!'))))
+            public = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and not n.name.startswith('_')]
+            if len(public) > 1: crowded.append(f"{nb.name} cell {i}: {', '.join(public)}")
+    assert not crowded, 'export cells with more than one public function or class:\n  ' + '\n  '.join(crowded)
+
+
+def test_notebooks_cite_no_file_outside_the_repository():
+    "The notebooks state every value and reason themselves: no design notes or sibling folders cited."
+    outside = re.compile(r'STUDY\.md|shared/design|\.\./shared|\.\./\.\./')
+    hits = [f"{nb.relative_to(ROOT)}: {m.group(0)}" for nb in sorted((ROOT / 'nbs').rglob('*.ipynb'))
+            if '.ipynb_checkpoints' not in nb.parts for m in outside.finditer(nb.read_text())]
+    assert not hits, 'notebooks cite files outside the repository:\n  ' + '\n  '.join(hits)
+
+
+def test_library_notebooks_show_their_outputs_small():
+    "Every chapter is committed with outputs (the methods document shows what each step does), images under 1 MB."
+    for nb in LIBRARY_NOTEBOOKS:
+        cells = [c for c in _cells(nb) if c['cell_type'] == 'code']
+        shown = [c for c in cells if c.get('outputs')]
+        assert shown, f"{nb.name}: committed without outputs (run tools/notebook_outputs.py --write {nb.relative_to(ROOT)})"
+        image_bytes = sum(len(base64.b64decode(''.join(o['data']['image/png'])))
+                          for c in shown for o in c['outputs'] if 'image/png' in o.get('data', {}))
+        assert image_bytes < 1_000_000, f"{nb.name}: {image_bytes / 1e6:.1f} MB of images; keep figures small"
+        stderr = [c.get('id') for c in shown for o in c['outputs'] if o.get('name') == 'stderr']
+        assert not stderr, f"{nb.name}: stderr outputs (progress bars, warnings) committed in cells {stderr}"

@@ -10,7 +10,8 @@ import torch
 
 from mri_gan_nb.config import load_settings
 from mri_gan_nb.data import load_videos
-from mri_gan_nb.mri import build_mri_df, mri_params, mri_df_metric, read_rgb
+from mri_gan_nb.mri_dataset import build_mri_df, mri_params, mri_df_metric
+from mri_gan_nb.video import read_rgb
 from mri_gan_nb.perceptual import MRI_METRICS
 from mri_gan_nb.gan import RECON_LOSSES, gan_kwargs, train_gan
 from mri_gan_nb.detector import train_detector
