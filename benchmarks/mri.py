@@ -7,8 +7,9 @@ scikit-image's astronaut photo, cut at the same box from the real photo and from
 face region colour-shifted, blurred and blended back through a soft ellipse, the whole frame
 JPEG-compressed), as in MRI-DF. Every timing includes the INTER_AREA resize to 256x256 (both
 `mri_reference` and `mri_fast` resize inside). "N processes" splits the pairs over a warm process pool
-of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair); each MRI is
-dropped once made, as a stage writes it and moves on.
+of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair); each worker
+makes the same seeded pairs once (as a stage's workers read their own crops: no image crosses processes
+while timed); each MRI is dropped once made, as a stage writes it and moves on.
 
 Prints pairs/s of scikit-image and of `mri_fast` on 1 and N processes and their ratios, and the largest
 |mri_fast - mri_reference| over the aligned pairs plus adversarial ones (saturated, blocky,
@@ -70,14 +71,18 @@ def adversarial_pairs(seed=0):
     return out
 
 
-def _one_thread():
+_PAIRS = []   # this process's pairs: the pool's workers make their own (seeded) once, as a stage's workers read their own crops
+
+
+def _one_thread(n_pairs=0):
     cv2.setNumThreads(1); torch.set_num_threads(1)
+    if n_pairs: _PAIRS[:] = make_pairs(n_pairs)
 
 
-def _run(fn_name, pairs):
-    "The MRIs of `pairs`, each dropped once made (a stage writes it and moves on): only their count comes back."
+def _run(fn_name, index):
+    "The MRIs of the pairs `index` of _PAIRS, each dropped once made (a stage writes it and moves on): only their count comes back."
     fn = {'skimage': mri_reference, 'fast': mri_fast}[fn_name]
-    return sum(fn(p, q).shape[0] > 0 for p, q in pairs)
+    return sum(fn(*_PAIRS[i]).shape[0] > 0 for i in index)
 
 
 def throughput(names, pairs, workers, repeat, pool=None):
@@ -87,9 +92,9 @@ def throughput(names, pairs, workers, repeat, pool=None):
     for _ in range(repeat):
         for name in names:
             t0 = time.perf_counter()
-            if pool is None: _run(name, pairs)
+            if pool is None: _run(name, range(len(pairs)))
             else:
-                chunks = [pairs[i::workers] for i in range(workers)]
+                chunks = [range(i, len(pairs), workers) for i in range(workers)]
                 list(pool.map(_run, [name] * workers, chunks))
             best[name] = min(best[name], time.perf_counter() - t0)
     return {name: len(pairs) / t for name, t in best.items()}
@@ -104,14 +109,14 @@ def main():
                     help='comma-separated other f of MRI_METRICS to time beside SSIM (empty: none)')
     ap.add_argument('--batch', type=int, default=16, help='pairs per dissimilarity_map call')
     args = ap.parse_args()
-    pairs = make_pairs(args.pairs)
-    _one_thread()
+    _one_thread(args.pairs)
+    pairs = _PAIRS
 
     import os
     load0 = os.getloadavg()[0]
     rate = {(name, 1): r for name, r in throughput(('skimage', 'fast'), pairs, 1, args.repeat).items()}
-    with ProcessPoolExecutor(args.workers, initializer=_one_thread) as pool:
-        list(pool.map(_run, ['fast'] * args.workers, [pairs[:2]] * args.workers))   # warm the workers
+    with ProcessPoolExecutor(args.workers, initializer=_one_thread, initargs=(args.pairs,)) as pool:
+        list(pool.map(_run, ['fast'] * args.workers, [range(2)] * args.workers))   # warm the workers
         rate.update({(name, args.workers): r for name, r in throughput(('skimage', 'fast'), pairs, args.workers, args.repeat, pool).items()})
     base = rate['skimage', 1]
     print(f"{args.pairs} aligned face pairs, 256x256 after INTER_AREA resize (resize timed too); {os.cpu_count()} cores, "
