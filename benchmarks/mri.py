@@ -7,8 +7,9 @@ scikit-image's astronaut photo, cut at the same box from the real photo and from
 face region colour-shifted, blurred and blended back through a soft ellipse, the whole frame
 JPEG-compressed), as in MRI-DF. Every timing includes the INTER_AREA resize to 256x256 (both
 `mri_reference` and `mri_fast` resize inside). "N processes" splits the pairs over a warm process pool
-of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair); each MRI is
-dropped once made, as a stage writes it and moves on.
+of N workers, each with one OpenCV thread (the unit of work of the data stages: one pair); each worker
+makes the same seeded pairs once (as a stage's workers read their own crops: no image crosses processes
+while timed); each MRI is dropped once made, as a stage writes it and moves on.
 
 Prints pairs/s of scikit-image and of `mri_fast` on 1 and N processes and their ratios, and the largest
 |mri_fast - mri_reference| over the aligned pairs plus adversarial ones (saturated, blocky,
@@ -63,30 +64,40 @@ def adversarial_pairs(seed=0):
     out.append(('white vs black', np.full((64, 64, 3), 255, np.uint8), np.zeros((64, 64, 3), np.uint8)))
     flat = np.full((256, 256, 3), 57, np.uint8); bright = cv2.GaussianBlur(rng.integers(200, 256, (256, 256, 3), dtype=np.uint8), (0, 0), 3)
     out.append(('flat 57 vs bright', flat, bright))
+    tex = cv2.GaussianBlur(rng.integers(0, 256, (96, 96, 3), dtype=np.uint8), (0, 0), 2)
+    out.append(('darker by 120', tex, np.clip(tex.astype(int) - 120 + rng.integers(-6, 7, tex.shape), 0, 255).astype(np.uint8)))
+    flat2 = tex.copy(); flat2[30:50, 30:50] = 60; patch = flat2.copy(); patch[30:50, 30:50] = 180
+    out.append(('flat patch 60 vs 180', flat2, patch))
     return out
 
 
-def _one_thread():
+_PAIRS = []   # this process's pairs: the pool's workers make their own (seeded) once, as a stage's workers read their own crops
+
+
+def _one_thread(n_pairs=0):
     cv2.setNumThreads(1); torch.set_num_threads(1)
+    if n_pairs: _PAIRS[:] = make_pairs(n_pairs)
 
 
-def _run(fn_name, pairs):
-    "The MRIs of `pairs`, each dropped once made (a stage writes it and moves on): only their count comes back."
+def _run(fn_name, index):
+    "The MRIs of the pairs `index` of _PAIRS, each dropped once made (a stage writes it and moves on): only their count comes back."
     fn = {'skimage': mri_reference, 'fast': mri_fast}[fn_name]
-    return sum(fn(p, q).shape[0] > 0 for p, q in pairs)
+    return sum(fn(*_PAIRS[i]).shape[0] > 0 for i in index)
 
 
-def throughput(fn_name, pairs, workers, repeat, pool=None):
-    "Best pairs/s of `repeat` runs over `pairs`, in this process (pool None) or split over `pool`."
-    best = float('inf')
+def throughput(names, pairs, workers, repeat, pool=None):
+    """Best pairs/s of each of `names` over `repeat` rounds on `pairs`, in this process (pool None) or split over
+    `pool`; the names take turns within each round, so a busy spell on a shared machine hits them alike."""
+    best = {name: float('inf') for name in names}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        if pool is None: _run(fn_name, pairs)
-        else:
-            chunks = [pairs[i::workers] for i in range(workers)]
-            list(pool.map(_run, [fn_name] * workers, chunks))
-        best = min(best, time.perf_counter() - t0)
-    return len(pairs) / best
+        for name in names:
+            t0 = time.perf_counter()
+            if pool is None: _run(name, range(len(pairs)))
+            else:
+                chunks = [range(i, len(pairs), workers) for i in range(workers)]
+                list(pool.map(_run, [name] * workers, chunks))
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: len(pairs) / t for name, t in best.items()}
 
 
 def main():
@@ -98,29 +109,29 @@ def main():
                     help='comma-separated other f of MRI_METRICS to time beside SSIM (empty: none)')
     ap.add_argument('--batch', type=int, default=16, help='pairs per dissimilarity_map call')
     args = ap.parse_args()
-    pairs = make_pairs(args.pairs)
-    _one_thread()
+    _one_thread(args.pairs)
+    pairs = _PAIRS
 
-    rate = {}
-    rate['skimage', 1] = throughput('skimage', pairs, 1, args.repeat)
-    rate['fast', 1] = throughput('fast', pairs, 1, args.repeat)
-    with ProcessPoolExecutor(args.workers, initializer=_one_thread) as pool:
-        list(pool.map(_run, ['fast'] * args.workers, [pairs[:2]] * args.workers))   # warm the workers
-        for name in ('skimage', 'fast'):
-            rate[name, args.workers] = throughput(name, pairs, args.workers, args.repeat, pool)
-    base = rate['skimage', 1]
     import os
+    load0 = os.getloadavg()[0]
+    rate = {(name, 1): r for name, r in throughput(('skimage', 'fast'), pairs, 1, args.repeat).items()}
+    with ProcessPoolExecutor(args.workers, initializer=_one_thread, initargs=(args.pairs,)) as pool:
+        list(pool.map(_run, ['fast'] * args.workers, [range(2)] * args.workers))   # warm the workers
+        rate.update({(name, args.workers): r for name, r in throughput(('skimage', 'fast'), pairs, args.workers, args.repeat, pool).items()})
+    base = rate['skimage', 1]
     print(f"{args.pairs} aligned face pairs, 256x256 after INTER_AREA resize (resize timed too); {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f} (ratios mean little when other work shares the cores)")
+          f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (scikit-image and mri_fast take turns, "
+          f"best of {args.repeat} rounds each; ratios mean little when other work shares the cores)")
     for (name, w), r in rate.items():
         label = {'skimage': 'scikit-image (reference, float64)', 'fast': 'mri_fast (OpenCV float32 s/d)'}[name]
         print(f"  {label:36s} {w} process{'es' if w > 1 else '  '}: {r:8.1f} pairs/s = {r / base:5.1f}x scikit-image on 1")
-    print(f"  same cores: mri_fast is {rate['fast', 1] / rate['skimage', 1]:.1f}x scikit-image on 1 process, "
-          f"{rate['fast', args.workers] / rate['skimage', args.workers]:.1f}x on {args.workers}")
+    print(f"  same cores: mri_fast is {rate['fast', 1] / rate['skimage', 1]:.1f}x scikit-image, one process each; "
+          f"{rate['fast', args.workers] / rate['skimage', args.workers]:.1f}x, {args.workers} processes each; "
+          f"mri_fast on {args.workers} processes is {rate['fast', args.workers] / base:.1f}x scikit-image on 1")
 
     err_aligned = max(np.abs(mri_fast(p, q) - mri_reference(p, q)).max() for p, q in pairs)
     adv = [(n, float(np.abs(mri_fast(p, q, size=p.shape[0]) - mri_reference(p, q, size=p.shape[0])).max()))
-           for n, p, q in adversarial_pairs() if min(p.shape[:2]) >= MIN_MRI_SIZE]   # smaller MRIs are refused (05_mri tests their SSIM maps)
+           for n, p, q in adversarial_pairs() if min(p.shape[:2]) >= MIN_MRI_SIZE]   # smaller MRIs are refused (04_mri tests their SSIM maps)
     worst = max(adv, key=lambda t: t[1])
     print(f"max |mri_fast - mri_reference|: {err_aligned:.1e} on the aligned pairs, {worst[1]:.1e} on the adversarial "
           f"ones (worst: {worst[0]}); overall {max(err_aligned, worst[1]):.1e} (goal < 1e-4)")
