@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 from .config import params_from
 
 # %% auto #0
-__all__ = ['ENGINE_DEFAULTS', 'SCHEDULER_ENV', 'engine_params', 'get_client', 'gpu_workers', 'map_items']
+__all__ = ['ENGINE_DEFAULTS', 'SCHEDULER_ENV', 'engine_params', 'get_client', 'limit_worker_threads', 'gpu_workers', 'map_items']
 
 # %% ../nbs/03a_engine.ipynb #023acd5d
 ENGINE_DEFAULTS = dict(dask_workers=0, dask_scheduler='')
@@ -44,8 +44,10 @@ def get_client(workers: int = 0,    # 0: none (in process); N: a LocalCluster of
     else:
         n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
         n = n if int(workers) == -1 else int(workers)
-        c = Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=':0',
-                                silence_logs=logging.CRITICAL))
+        import dask
+        with dask.config.set({'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None}):  # glibc's own thresholds (see above)
+            c = Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=':0',
+                                    silence_logs=logging.CRITICAL))
     _CLIENTS[key] = c
     return c
 
@@ -57,6 +59,28 @@ def _close_clients():
     _CLIENTS.clear()
 
 atexit.register(_close_clients)
+
+# %% ../nbs/03a_engine.ipynb #3b61454d
+_LIMITED: dict = {}   # {'threads': n} once this process was limited
+
+def limit_worker_threads(threads: int = 1  # threads for torch, OpenCV and FFmpeg decoding (≥ 1)
+                        ) -> int:
+    "Give torch (intra-op; inter-op while it can still be set), OpenCV and OpenCV's FFmpeg decoder `threads` threads in this process; returns `threads`. ValueError when `threads` < 1."
+    threads = int(threads)
+    if threads < 1: raise ValueError(f"threads = {threads}: use 1 or more")
+    import cv2, torch
+    os.environ['OPENCV_FFMPEG_THREADS'] = str(threads)     # read by OpenCV each time it opens a video
+    cv2.setNumThreads(threads)
+    torch.set_num_threads(threads)
+    try: torch.set_num_interop_threads(threads)
+    except RuntimeError: pass                                # only settable before the first inter-op work
+    _LIMITED['threads'] = threads
+    return threads
+
+def _one_thread_task(fn, item, *args):
+    "The engine's task wrapper: the worker process limited to one thread per task (before its first task), then `fn(item, *args)`."
+    if _LIMITED.get('threads') != 1: limit_worker_threads(1)
+    return fn(item, *args)
 
 # %% ../nbs/03a_engine.ipynb #cf455046
 def gpu_workers(client) -> int:
@@ -93,7 +117,7 @@ def map_items(fn,                       # the task: fn(item, *args) -> a small, 
         resources = {'GPU': 1} if gpu and gpu_workers(client) else None
         shared = [client.scatter([a], broadcast=True, hash=False)[0] for a in args]
         def submit(i, item):
-            f = client.submit(fn, item, *shared, pure=False, resources=resources)
+            f = client.submit(_one_thread_task, fn, item, *shared, pure=False, resources=resources)
             pending[f] = (i, item); return f
         done = as_completed([submit(i, x) for i, x in islice(it, window)])
         for f in done:
