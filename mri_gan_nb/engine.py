@@ -12,7 +12,8 @@ from tqdm.auto import tqdm
 from .config import params_from
 
 # %% auto #0
-__all__ = ['ENGINE_DEFAULTS', 'SCHEDULER_ENV', 'engine_params', 'get_client', 'limit_worker_threads', 'gpu_workers', 'map_items']
+__all__ = ['ENGINE_DEFAULTS', 'SCHEDULER_ENV', 'LOCAL_CLUSTER_CONFIG', 'engine_params', 'get_client', 'limit_worker_threads',
+           'gpu_workers', 'map_items']
 
 # %% ../nbs/03a_engine.ipynb #023acd5d
 ENGINE_DEFAULTS = dict(dask_workers=0, dask_scheduler='')
@@ -30,6 +31,12 @@ def engine_params(cfg_or_params=None, **overrides) -> dict:
 
 # %% ../nbs/03a_engine.ipynb #f0d3c114
 _CLIENTS: dict = {}
+LOCAL_CLUSTER_CONFIG = {   # Dask settings of the LocalCluster get_client starts (the reasons are above)
+    'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None,   # unset: glibc's own thresholds
+    'distributed.worker.profile.enabled': False,     # no stack sampling every 10 ms in each worker
+    'distributed.admin.tick.interval': '1s',         # event-loop health check: 20 ms -> 1 s
+    'distributed.admin.system-monitor.interval': '5s',   # CPU/memory/network readings: 0.5 s -> 5 s
+}
 
 def get_client(workers: int = 0,    # 0: none (in process); N: a LocalCluster of N processes; -1: one per core
                scheduler: str = ''  # address of a running Dask scheduler to attach to (wins over `workers`)
@@ -45,20 +52,19 @@ def get_client(workers: int = 0,    # 0: none (in process); N: a LocalCluster of
         n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
         n = n if int(workers) == -1 else int(workers)
         import dask
-        with dask.config.set({'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None}):  # glibc's own thresholds (see above)
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
             c = Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=':0',
                                     silence_logs=logging.CRITICAL))
     _CLIENTS[key] = c
     return c
 
+@atexit.register
 def _close_clients():
     for c in _CLIENTS.values():
         cluster = c.cluster
         try: c.close(); cluster is not None and cluster.close()
         except Exception: pass
     _CLIENTS.clear()
-
-atexit.register(_close_clients)
 
 # %% ../nbs/03a_engine.ipynb #3b61454d
 _LIMITED: dict = {}   # {'threads': n} once this process was limited
