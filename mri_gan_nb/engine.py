@@ -125,11 +125,13 @@ def map_items(fn,                       # the task: fn(item, *args) -> a small, 
         def submit(i, item):
             f = client.submit(_one_thread_task, fn, item, *shared, pure=False, resources=resources)
             pending[f] = (i, item); return f
-        done = as_completed([submit(i, x) for i, x in islice(it, window)])
-        for f in done:
+        # results come back with the completions, gathered in the background (no round trip per result)
+        done = as_completed([submit(i, x) for i, x in islice(it, window)], with_results=True, raise_errors=False)
+        for f, res in done:
             i, item = pending.pop(f)
-            try: res, err = f.result(), None
-            except Exception as e: res, err = None, _error(e)
+            err = None
+            if f.status != 'finished':    # error: res = (type, exception, traceback); cancelled: res = the exception
+                err, res = _error(res[1] if isinstance(res, tuple) else res), None
             f.release()
             nxt = next(it, None)
             if nxt is not None: done.add(submit(*nxt))

@@ -158,7 +158,7 @@ def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None, trans
     for i, f in iter_frames(path, every, stats=stats):
         if transform is not None: f = transform(f, i)
         stats['decode_s'] += time.perf_counter() - t
-        if size is None: size = f.shape[:2]; bs = max(1, min(bs, FRAME_BATCH_BYTES // f.nbytes))   # 4K: 7 frames a batch
+        if size is None: size = f.shape[:2]; bs = max(1, min(bs, FRAME_BATCH_BYTES // f.nbytes))   # 4K: 8 frames a batch
         if f.shape[:2] != size: stats['failed'] += 1   # a stray frame of another size
         else:
             batch.append((i, f))
