@@ -260,6 +260,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'mri_gan_nb.faces._groups': ('faces.html#_groups', 'mri_gan_nb/faces.py'),
                                   'mri_gan_nb.faces._load_record': ('faces.html#_load_record', 'mri_gan_nb/faces.py'),
                                   'mri_gan_nb.faces._safe_dir': ('faces.html#_safe_dir', 'mri_gan_nb/faces.py'),
+                                  'mri_gan_nb.faces._save_aligned': ('faces.html#_save_aligned', 'mri_gan_nb/faces.py'),
+                                  'mri_gan_nb.faces._save_faces': ('faces.html#_save_faces', 'mri_gan_nb/faces.py'),
                                   'mri_gan_nb.faces._status': ('faces.html#_status', 'mri_gan_nb/faces.py'),
                                   'mri_gan_nb.faces.box_iou': ('faces.html#box_iou', 'mri_gan_nb/faces.py'),
                                   'mri_gan_nb.faces.crop_box': ('faces.html#crop_box', 'mri_gan_nb/faces.py'),

@@ -183,6 +183,24 @@ def _boxes_sig(record: dict | None) -> str | None:
     key = json.dumps([record['frame_size'], [[f['frame'], f['crop_boxes']] for f in record['frames']]])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
+def _save_faces(folder: Path, index: int, faces: list[dict]) -> dict:
+    "Write the crops of frame `index` into `folder` as `<index>_<k>.png` (k: MTCNN's order); return the frame's record for faces.json."
+    rec = dict(frame=index, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
+    for k, fc in enumerate(faces):
+        name = f'{index}_{k}.png'
+        write_rgb(folder / name, fc['crop'])
+        rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
+        rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
+        rec['crops'].append(name)
+    return rec
+
+def _save_aligned(folder: Path, index: int, frame: np.ndarray, crop_boxes: list) -> list[str]:
+    "Cut `frame` (a fake's frame `index`) at its original's `crop_boxes` of the same frame into `folder` as `<index>_<k>.png`; the names."
+    names = []
+    for k, (x1, y1, x2, y2) in enumerate(crop_boxes):
+        names.append(f'{index}_{k}.png'); write_rgb(folder / names[-1], frame[y1:y2, x1:x2])
+    return names
+
 def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None = None,
                   augment: dict | None = None) -> tuple[dict, dict | None]:
     "Crop every face of every `frame_every`-th frame of `row['path']` (augmented by `augment` = {seed, ops} when given); return (manifest row, faces.json record or None)."
@@ -202,21 +220,11 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
         for i, f, faces in iter_video_faces(path, params, mtcnn, st, transform):
             h, w = f.shape[:2]
             if size is None: size = [w, h]
-            rec = dict(frame=i, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
-            for k, fc in enumerate(faces):
-                name = f'{i}_{k}.png'
-                write_rgb(tmp / name, fc['crop'])
-                rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
-                rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
-                rec['crops'].append(name); crops.append(name)
-            frames_rec.append(rec)
+            rec = _save_faces(tmp, i, faces); frames_rec.append(rec); crops += rec['crops']
             if original and i in al_boxes:
                 if [w, h] != list(original['frame_size']):
                     al_reason = f"frame size {w}x{h} differs from the original's {original['frame_size']}"; continue
-                for k, cb in enumerate(al_boxes[i]):
-                    name = f'{i}_{k}.png'
-                    write_rgb(al_tmp / name, f[cb[1]:cb[3], cb[0]:cb[2]])
-                    al_crops.append(name)
+                al_crops += _save_aligned(al_tmp, i, f, al_boxes[i])
     except VideoError as e:
         shutil.rmtree(tmp); al_tmp and shutil.rmtree(al_tmp)
         return _status(row, e.status, str(e), **dict(res, frames_read=st.get('read', 0), frames_failed=st.get('failed', 0))), None
