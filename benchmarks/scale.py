@@ -9,7 +9,8 @@ each stage of the study on both in a fresh process, and prints side by side, per
   dataset: throughput with 1 and 2 local Dask workers, their ratio (goal >= 1.8 for the decode-bound stages on
   an otherwise idle 2-core machine), the CPU time per item of the workers and of the driver (scheduler and
   client), and, reported apart, the one-time start-up (cluster start, imports, loading MTCNN and its first
-  call), which is not in the timed work; both runs do the same work into fresh folders. On a shared machine
+  call), which is not in the timed work; both runs do the same work into fresh folders: the stage function
+  (extract_faces, build_mri_df, cache_mris) on its inputs, read before the clock starts. On a shared machine
   the wall-clock ratio is capped by the load (printed with the table); the CPU time per item shows whether
   the work itself grew with the second worker. `--repeats R` runs 1, 2, 1, 2, ... workers and keeps each
   one's fastest run (the one least disturbed by other jobs);
@@ -149,26 +150,29 @@ def run_engine_stage(stage: str, workers: int, tag: str = '') -> dict:
         detect_faces([np.zeros((192, 256, 3), np.uint8)], get_mtcnn(p['mtcnn_thresholds'], p['device']))
     client.run(warm)
     start = time.perf_counter() - t
-    cpu0, own0, t0 = _worker_cpu(client), time.process_time(), time.perf_counter()
+    # the stage's inputs (its video table, the generator) are read before the clock starts: the timed work is the stage function
     if stage == 'faces':
         from mri_gan_nb.faces import extract_faces
         videos = read_study_videos(cfg, root=run / 'synthetic'); extras = read_extra_sources(cfg, root=run / 'synthetic')
         clean = pd.concat([videos, extras[extras.source == 'celeb_df']], ignore_index=True)
-        extract_faces(clean, run / f'faces_w{workers}{tag}', cfg, progress=False); items, unit = len(clean), 'videos'
+        work = lambda: extract_faces(clean, run / f'faces_w{workers}{tag}', cfg, progress=False); items, unit = len(clean), 'videos'
     elif stage == 'mri_df':
         from mri_gan_nb.mri import build_mri_df
         videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
-        counts = build_mri_df(run / 'faces', videos, run / f'mri_df_w{workers}{tag}', cfg, seed=cfg.seed, progress=False)
-        items, unit = int(counts.images.sum()), 'pairs'
+        work = lambda: build_mri_df(run / 'faces', videos, run / f'mri_df_w{workers}{tag}', cfg, seed=cfg.seed, progress=False)
+        unit = 'pairs'
     elif stage == 'mri_cache':
         import torch
         from mri_gan_nb.gan import Generator
         from mri_gan_nb.detector import list_crops, cache_mris
         torch.manual_seed(0); g = Generator(cfg.gan_width).eval()
         crops = list_crops(run / 'faces', ['train', 'valid'])
-        cache_mris(crops, g, run / f'mris_w{workers}{tag}', 'cpu', cfg.det_batch_size, progress=False, engine=cfg)
+        work = lambda: cache_mris(crops, g, run / f'mris_w{workers}{tag}', 'cpu', cfg.det_batch_size, progress=False, engine=cfg)
         items, unit = len(crops), 'crops'
     else: raise ValueError(stage)
+    cpu0, own0, t0 = _worker_cpu(client), time.process_time(), time.perf_counter()
+    out = work()
+    if stage == 'mri_df': items = int(out.images.sum())
     secs = time.perf_counter() - t0
     return dict(stage=stage, workers=workers, items=items, unit=unit, seconds=secs, cpu_s=_worker_cpu(client) - cpu0,
                 driver_cpu_s=time.process_time() - own0, start_s=start)
