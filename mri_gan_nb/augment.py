@@ -17,66 +17,90 @@ from .config import save_figure
 from .video import iter_frames, video_info, write_atomic, write_video
 
 # %% auto #0
-__all__ = ['NOISE_MODES', 'BLUR_KERNELS', 'VALUE_RANGE', 'ANGLE_RANGE', 'RESCALE_SIZES', 'AUGMENTATIONS', 'COLOURS', 'TEXT_CHARS',
+__all__ = ['NOISE_MODES', 'AUGMENTATIONS', 'BLUR_KERNELS', 'VALUE_RANGE', 'ANGLE_RANGE', 'RESCALE_SIZES', 'COLOURS', 'TEXT_CHARS',
            'SHAPE_FRACTIONS', 'FONT', 'DISTRACTION_MODES', 'DIRECTIONS', 'ROLL_STEP', 'RATE_RANGE', 'GROUPS',
-           'MANIFEST_COLUMNS', 'add_noise', 'box_blur', 'adjust_contrast', 'adjust_brightness', 'rotate', 'hflip',
-           'rescale', 'random_object', 'object_size', 'draw_object', 'rolling_position', 'draw_distraction', 'draw_ops',
-           'apply_ops', 'augment_frame', 'augment_video', 'draw_plan', 'save_plan', 'load_plan', 'run_plan',
+           'AUGMENT_MANIFEST_COLUMNS', 'add_noise', 'box_blur', 'adjust_contrast', 'adjust_brightness', 'rotate',
+           'hflip', 'rescale', 'random_object', 'object_size', 'draw_object', 'rolling_position', 'draw_distraction',
+           'draw_ops', 'apply_ops', 'augment_frame', 'augment_video', 'draw_plan', 'save_plan', 'load_plan', 'run_plan',
            'augmented_table', 'plot_augmentations']
 
 # %% ../nbs/02_augment.ipynb #b5a0de28
 NOISE_MODES = ('gaussian', 'speckle', 's&p', 'salt', 'pepper', 'poisson', 'localvar')
 
-def add_noise(frame: np.ndarray, mode: str, rng: np.random.Generator) -> np.ndarray:
-    "`frame` with `skimage.util.random_noise` of `mode` (its default parameters), drawn from `rng`."
+def add_noise(frame: np.ndarray, # RGB uint8 (H, W, 3)
+              mode: str, # one of NOISE_MODES
+              rng: np.random.Generator, # draws the noise
+             ) -> np.ndarray:
+    "`frame` with `skimage.util.random_noise` of `mode` (its default parameters), drawn from `rng`, rounded back to RGB uint8. `ValueError` for an unknown mode."
     if mode not in NOISE_MODES: raise ValueError(f"unknown noise mode {mode!r}: use one of {NOISE_MODES}")
     out = random_noise(frame, mode=mode, rng=rng)
     return np.round(out * 255).astype(np.uint8)
 
-# %% ../nbs/02_augment.ipynb #59a8d602
-BLUR_KERNELS = tuple(range(7, 13))
-VALUE_RANGE = (-20, 20)
-ANGLE_RANGE = (-15.0, 15.0)
-RESCALE_SIZES = ((800, 600), (1280, 720))
+# %% ../nbs/02_augment.ipynb #1ff3bf13
 AUGMENTATIONS = ('blur', 'contrast', 'brightness', 'rotation', 'flip', 'rescale')
+BLUR_KERNELS = tuple(range(7, 13))    # box kernel sides, pixels
 
-def box_blur(frame: np.ndarray, kernel: int) -> np.ndarray:
-    "Box filter with a `kernel`×`kernel` window."
+def box_blur(frame: np.ndarray, # RGB uint8 (H, W, 3)
+             kernel: int, # side of the square window, pixels (7 to 12 in plans)
+            ) -> np.ndarray:
+    "Box filter with a `kernel`×`kernel` window (`cv2.blur`, borders reflected); RGB uint8 (H, W, 3)."
     return cv2.blur(frame, (int(kernel), int(kernel)))
 
-def adjust_contrast(frame: np.ndarray, value: float) -> np.ndarray:
-    "Contrast change by `value` in [-20, 20]: f (x - 127) + 127 with f = 131 (v + 127) / (127 (131 - v))."
+# %% ../nbs/02_augment.ipynb #ef5820ab
+VALUE_RANGE = (-20, 20)    # contrast and brightness values, inclusive
+
+def adjust_contrast(frame: np.ndarray, # RGB uint8 (H, W, 3)
+                    value: float, # contrast change, in [-20, 20] in plans (0: none)
+                   ) -> np.ndarray:
+    "Contrast change by `value`: f (x - 127) + 127 with f = 131 (v + 127) / (127 (131 - v)), rounded and saturated; RGB uint8."
     f = 131 * (value + 127) / (127 * (131 - value))
     return np.clip(np.round(f * (frame.astype(np.float32) - 127) + 127), 0, 255).astype(np.uint8)
 
-def adjust_brightness(frame: np.ndarray, value: float) -> np.ndarray:
-    "Brightness change: x + `value`, saturated to [0, 255]."
+# %% ../nbs/02_augment.ipynb #1624c698
+def adjust_brightness(frame: np.ndarray, # RGB uint8 (H, W, 3)
+                      value: float, # grey levels added (rounded), in [-20, 20] in plans
+                     ) -> np.ndarray:
+    "Brightness change: x + `value`, saturated to [0, 255]; RGB uint8."
     return np.clip(frame.astype(np.float32) + round(value), 0, 255).astype(np.uint8)
 
-def rotate(frame: np.ndarray, angle: float) -> np.ndarray:
-    "Rotate by `angle` degrees (counter-clockwise) about the true frame centre ((W-1)/2, (H-1)/2)."
+# %% ../nbs/02_augment.ipynb #2ccd6171
+ANGLE_RANGE = (-15.0, 15.0)    # degrees
+
+def rotate(frame: np.ndarray, # RGB uint8 (H, W, 3)
+           angle: float, # degrees, counter-clockwise; in [-15, 15] in plans
+          ) -> np.ndarray:
+    "Rotate by `angle` about the true frame centre ((W-1)/2, (H-1)/2): same size, bilinear, black corners; RGB uint8."
     h, w = frame.shape[:2]
     m = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), float(angle), 1.0)
     return cv2.warpAffine(frame, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
-def hflip(frame: np.ndarray) -> np.ndarray:
-    "Mirror left-right."
+# %% ../nbs/02_augment.ipynb #953f2816
+def hflip(frame: np.ndarray, # RGB uint8 (H, W, 3)
+         ) -> np.ndarray:
+    "Mirror left-right (`cv2.flip`); same shape and dtype."
     return cv2.flip(frame, 1)
 
-def rescale(frame: np.ndarray, size: tuple) -> np.ndarray:
-    "Resize to `size` = (width, height)."
+# %% ../nbs/02_augment.ipynb #ac05c002
+RESCALE_SIZES = ((800, 600), (1280, 720))    # (width, height)
+
+def rescale(frame: np.ndarray, # RGB uint8 (H, W, 3)
+            size: tuple, # (width, height) in pixels
+           ) -> np.ndarray:
+    "Resize to `size` = (width, height): area averaging when shrinking, bilinear when growing; RGB uint8 (height, width, 3)."
     w, h = map(int, size)
     shrink = w * h < frame.shape[0] * frame.shape[1]
     return cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
 
-# %% ../nbs/02_augment.ipynb #70c90598
+# %% ../nbs/02_augment.ipynb #1b9bdaf5
 COLOURS = {'red': (255, 0, 0), 'green': (0, 255, 0), 'blue': (0, 0, 255), 'white': (255, 255, 255), 'black': (0, 0, 0)}  # RGB
 TEXT_CHARS = string.ascii_letters + string.digits
-SHAPE_FRACTIONS = (0.005, 0.05, 0.08, 0.12)
+SHAPE_FRACTIONS = (0.005, 0.05, 0.08, 0.12)    # shape size, fraction of the frame width
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
-def random_object(kind: str, rng: np.random.Generator) -> dict:
-    "A random text or shape object (`kind` 'text' or 'shape'): every parameter drawn from `rng`."
+def random_object(kind: str, # 'text' or 'shape'
+                  rng: np.random.Generator, # draws every parameter
+                 ) -> dict:
+    "A random object: text (8 characters of TEXT_CHARS, scale 1-6, thickness 1-3) or shape (circle or rectangle, size in SHAPE_FRACTIONS), colour in COLOURS. `ValueError` for another kind."
     colour = str(rng.choice(list(COLOURS)))
     if kind == 'text':
         return {'object': 'text', 'text': ''.join(rng.choice(list(TEXT_CHARS), 8)),
@@ -86,15 +110,23 @@ def random_object(kind: str, rng: np.random.Generator) -> dict:
                 'size': float(rng.choice(SHAPE_FRACTIONS)), 'colour': colour}
     raise ValueError(f"unknown distraction object {kind!r}: use 'text' or 'shape'")
 
-def object_size(obj: dict, frame_width: int) -> tuple:
-    "(width, height) in pixels of the bounding box of `obj` on a frame `frame_width` wide."
+# %% ../nbs/02_augment.ipynb #bf9f089b
+def object_size(obj: dict, # an object from `random_object`
+                frame_width: int, # pixels
+               ) -> tuple:
+    "(width, height) in pixels of the bounding box of `obj` on a frame `frame_width` wide (a shape at least 1 px)."
     if obj['object'] == 'text':
         (w, h), base = cv2.getTextSize(obj['text'], FONT, obj['scale'], obj['thickness'])
         return w, h + base
     s = max(1, round(obj['size'] * frame_width))
     return (2 * s + 1, 2 * s + 1) if obj['shape'] == 'circle' else (s, s)
 
-def draw_object(frame: np.ndarray, obj: dict, x: int, y: int) -> np.ndarray:
+# %% ../nbs/02_augment.ipynb #e492b1e5
+def draw_object(frame: np.ndarray, # RGB uint8 (H, W, 3), drawn on in place
+                obj: dict, # an object from `random_object`
+                x: int, # left of the bounding box, pixels (may lie outside the frame)
+                y: int, # top of the bounding box, pixels
+               ) -> np.ndarray:
     "Draw `obj` in place on `frame` with its bounding box's top-left corner at (x, y); returns `frame`."
     colour = COLOURS[obj['colour']]
     if obj['object'] == 'text':
@@ -109,20 +141,30 @@ def draw_object(frame: np.ndarray, obj: dict, x: int, y: int) -> np.ndarray:
             cv2.rectangle(frame, (int(x), int(y)), (int(x) + w - 1, int(y) + w - 1), colour, -1)
     return frame
 
-# %% ../nbs/02_augment.ipynb #3093e336
+# %% ../nbs/02_augment.ipynb #0726674b
 DISTRACTION_MODES = ('static', 'rolling', 'spontaneous')
 DIRECTIONS = {'left_to_right': (1, 0), 'right_to_left': (-1, 0), 'top_to_bottom': (0, 1), 'bottom_to_top': (0, -1)}
-ROLL_STEP = 10
-RATE_RANGE = (10, 50)
+ROLL_STEP = 10          # pixels per frame of a rolling object
+RATE_RANGE = (10, 50)   # a spontaneous object shows with probability 1/rate per frame
 
-def rolling_position(start: tuple, direction: str, t: int, frame_size: tuple, step: int = ROLL_STEP) -> tuple:
-    "Top-left (x, y) at frame `t` of an object starting at `start` (pixels), moving `step` px per frame, wrapping in `frame_size` = (W, H)."
+def rolling_position(start: tuple, # top-left (x, y) at frame 0, pixels
+                     direction: str, # a key of DIRECTIONS
+                     t: int, # frame index
+                     frame_size: tuple, # (W, H) in pixels
+                     step: int = ROLL_STEP, # pixels per frame
+                    ) -> tuple:
+    "Top-left (x, y) at frame `t` of an object starting at `start`, moving `step` px per frame along `direction`, wrapping in `frame_size`."
     dx, dy = DIRECTIONS[direction]
     w, h = frame_size
     return (int(start[0] + dx * step * t) % w, int(start[1] + dy * step * t) % h)
 
-def draw_distraction(frame: np.ndarray, d: dict, t: int, rng: np.random.Generator) -> np.ndarray:
-    "`frame` (a copy) with distraction `d` (a plan entry: object + mode + place) as it shows on frame `t`."
+# %% ../nbs/02_augment.ipynb #3eddeae6
+def draw_distraction(frame: np.ndarray, # RGB uint8 (H, W, 3); not modified
+                     d: dict, # a plan's distraction: an object + mode (+ position, direction or rate)
+                     t: int, # frame index (the time of a rolling object)
+                     rng: np.random.Generator, # per-frame randomness of a spontaneous object
+                    ) -> np.ndarray:
+    "A copy of `frame` with distraction `d` as it shows on frame `t`. `ValueError` for an unknown mode."
     out = frame.copy()
     h, w = out.shape[:2]
     mode = d['mode']
@@ -142,7 +184,7 @@ def draw_distraction(frame: np.ndarray, d: dict, t: int, rng: np.random.Generato
         return out
     raise ValueError(f"unknown distraction mode {mode!r}: use one of {DISTRACTION_MODES}")
 
-# %% ../nbs/02_augment.ipynb #708d1832
+# %% ../nbs/02_augment.ipynb #21b24db9
 GROUPS = {  # group: (share of the augmented videos, parts)
     'distraction': (0.35, ('distraction',)),
     'distraction+noise': (0.35, ('distraction', 'noise')),
@@ -153,6 +195,7 @@ GROUPS = {  # group: (share of the augmented videos, parts)
 }
 _ORDER = {'augmentation': 0, 'noise': 1, 'distraction': 2}
 
+# %% ../nbs/02_augment.ipynb #33078a92
 def _draw_augmentation(rng):
     kind = str(rng.choice(AUGMENTATIONS))
     if kind == 'blur': return {'op': 'blur', 'kernel': int(rng.choice(BLUR_KERNELS))}
@@ -161,6 +204,7 @@ def _draw_augmentation(rng):
     if kind == 'flip': return {'op': 'flip'}
     return {'op': 'rescale', 'size': list(RESCALE_SIZES[int(rng.integers(len(RESCALE_SIZES)))])}
 
+# %% ../nbs/02_augment.ipynb #29900bee
 def _draw_distraction(rng):
     d = {'op': 'distraction', 'mode': str(rng.choice(DISTRACTION_MODES)), **random_object(str(rng.choice(['text', 'shape'])), rng)}
     if d['mode'] in ('static', 'rolling'): d['position'] = [round(float(v), 4) for v in rng.random(2)]
@@ -170,16 +214,24 @@ def _draw_distraction(rng):
         for k in ('text', 'scale', 'thickness', 'colour', 'shape', 'size'): d.pop(k, None)  # drawn afresh per appearance
     return d
 
-def draw_ops(group: str, rng: np.random.Generator) -> list:
-    "The ops of one video of `group` (see GROUPS), every parameter drawn from `rng`, in the order they apply."
+# %% ../nbs/02_augment.ipynb #987ae9c1
+def draw_ops(group: str, # a key of GROUPS
+             rng: np.random.Generator, # draws every parameter
+            ) -> list:
+    "The ops (list of dicts with key 'op') of one video of `group`, every parameter drawn from `rng`, in the order they apply (augmentation, noise, distraction). `ValueError` for an unknown group."
     if group not in GROUPS: raise ValueError(f"unknown group {group!r}: use one of {list(GROUPS)}")
     parts = sorted(GROUPS[group][1], key=_ORDER.get)
     draw = {'augmentation': _draw_augmentation, 'noise': lambda r: {'op': 'noise', 'mode': str(r.choice(NOISE_MODES))},
             'distraction': _draw_distraction}
     return [draw[p](rng) for p in parts]
 
-def apply_ops(frame: np.ndarray, ops: list, t: int, rng: np.random.Generator) -> np.ndarray:
-    "Frame `t` of a video under `ops`; `rng` gives the per-frame randomness (noise, spontaneous objects)."
+# %% ../nbs/02_augment.ipynb #3896677a
+def apply_ops(frame: np.ndarray, # RGB uint8 (H, W, 3)
+              ops: list, # ops from `draw_ops`
+              t: int, # frame index in its video
+              rng: np.random.Generator, # per-frame randomness (noise, spontaneous objects)
+             ) -> np.ndarray:
+    "Frame `t` of a video under `ops`, applied in order; RGB uint8 (a rescale changes H, W). `ValueError` for an unknown op."
     for op in ops:
         kind = op['op']
         if kind == 'blur': frame = box_blur(frame, op['kernel'])
@@ -194,12 +246,20 @@ def apply_ops(frame: np.ndarray, ops: list, t: int, rng: np.random.Generator) ->
     return frame
 
 # %% ../nbs/02_augment.ipynb #3f3206d1
-def augment_frame(frame: np.ndarray, ops: list, frame_index: int, video_seed: int) -> np.ndarray:
+def augment_frame(frame: np.ndarray, # RGB uint8 (H, W, 3)
+                  ops: list, # the video's ops (a plan entry's `ops`)
+                  frame_index: int, # the frame's true index in its video
+                  video_seed: int, # the plan entry's `seed`
+                 ) -> np.ndarray:
     "Frame `frame_index` (true index in its video) of a planned video under `ops`, randomness from (`video_seed`, `frame_index`) only; RGB uint8 H×W×3 in and out."
     return apply_ops(frame, ops, int(frame_index), np.random.default_rng([int(video_seed), int(frame_index)]))
 
 # %% ../nbs/02_augment.ipynb #3920cf26
-def augment_video(src, dst, ops: list, seed: int) -> dict:
+def augment_video(src, # the source video (only read)
+                  dst, # the new mp4 file to write (not `src`)
+                  ops: list, # the video's ops
+                  seed: int, # the plan entry's seed
+                 ) -> dict:
     "Write `src` under `ops` to the new file `dst` (same fps and frame count), frame i = `augment_frame(frame, ops, i, seed)`; `VideoError` for a bad source."
     src, dst = Path(src), Path(dst)
     if src.resolve() == dst.resolve(): raise ValueError(f"{dst}: the output must be a new file, not the source")
@@ -207,15 +267,19 @@ def augment_video(src, dst, ops: list, seed: int) -> dict:
     if not fps or fps <= 0: raise ValueError(f"{src}: the video reports no frame rate")
     return write_video(dst, (augment_frame(f, ops, i, seed) for i, f in iter_frames(src)), fps)
 
-# %% ../nbs/02_augment.ipynb #cabe4d59
+# %% ../nbs/02_augment.ipynb #187cd7c0
 def _group_counts(n: int) -> dict:
     shares = np.array([s for s, _ in GROUPS.values()]) * n
     counts = np.floor(shares).astype(int)
     for i in np.argsort(-(shares - counts), kind='stable')[:n - counts.sum()]: counts[i] += 1
     return dict(zip(GROUPS, counts.tolist()))
 
-def draw_plan(videos: pd.DataFrame, fraction: float = 0.3, seed: int = 0, split: str | None = 'train') -> list:
-    "Seeded plan: `fraction` of the `split` videos, shared among GROUPS; one dict per video with every drawn parameter."
+def draw_plan(videos: pd.DataFrame, # a video table (needs `video`; `split` and `status` used when present)
+              fraction: float = 0.3, # share of the `split` videos planned, in [0, 1]
+              seed: int = 0, # seed of the whole plan
+              split: str | None = 'train', # the split planned (None: every row)
+             ) -> list:
+    "Seeded plan: `fraction` of the ok `split` videos, shared among GROUPS by largest remainder; one dict per video (video, group, seed, ops), in video order. `ValueError` for a bad fraction or no `video` column."
     if not 0 <= fraction <= 1: raise ValueError(f"augment fraction {fraction} must be in [0, 1]")
     if 'video' not in videos: raise ValueError("the video table lacks the column 'video' (see CONTRIBUTING.md)")
     rows = videos
@@ -233,13 +297,19 @@ def draw_plan(videos: pd.DataFrame, fraction: float = 0.3, seed: int = 0, split:
         plan.append({'video': vid, 'group': g, 'seed': vseed, 'ops': draw_ops(g, np.random.default_rng(vseed))})
     return plan
 
-def save_plan(plan: list, path, meta: dict | None = None) -> Path:
-    "Write `plan` (and `meta`, e.g. fraction and seed) as JSON, via a temporary file."
+# %% ../nbs/02_augment.ipynb #81f06858
+def save_plan(plan: list, # from `draw_plan`
+              path, # the JSON file to write; its folder is made
+              meta: dict | None = None, # what the plan was drawn with, e.g. fraction and seed
+             ) -> Path:
+    "Write `plan` and `meta` as JSON {meta, plan}, via a temporary file; returns `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     return write_atomic(path, json.dumps({'meta': meta or {}, 'plan': plan}, indent=1))
 
-def load_plan(path) -> list:
-    "The plan saved by `save_plan` at `path`."
+# %% ../nbs/02_augment.ipynb #fd1603e2
+def load_plan(path, # a file written by `save_plan`
+             ) -> list:
+    "The plan saved by `save_plan` at `path`. `FileNotFoundError` when absent, `ValueError` when it is not a plan."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no augmentation plan here; draw one with draw_plan and save_plan")
     try: return json.loads(path.read_text())['plan']
@@ -247,7 +317,7 @@ def load_plan(path) -> list:
         raise ValueError(f"{path} is not a plan written by save_plan ({e}); delete it and draw the plan again") from None
 
 # %% ../nbs/02_augment.ipynb #7ed6d331
-MANIFEST_COLUMNS = ['video', 'source', 'augmented', 'group', 'seed', 'status', 'reason']
+AUGMENT_MANIFEST_COLUMNS = ['video', 'source', 'augmented', 'group', 'seed', 'status', 'reason']
 
 def _plan_sig(entry: dict) -> str:
     "The part of a plan entry that decides its augmented copy, as text."
@@ -268,8 +338,13 @@ def _run_entry(entry: dict, source: str | None, dst: Path) -> dict:
         except Exception as e: row.update(status='failed', reason=f"{type(e).__name__}: {e}", augmented='')
     return row
 
-def run_plan(plan: list, videos: pd.DataFrame, out_dir, workers: int = 0, progress: bool = True) -> pd.DataFrame:
-    "Execute `plan` on the videos of table `videos` into `out_dir` (mirroring video ids), `workers` processes; write and return manifest.csv."
+def run_plan(plan: list, # from `draw_plan`
+             videos: pd.DataFrame, # video table with `video` and `path`
+             out_dir, # where the copies go, mirroring video ids
+             workers: int = 0, # processes (0 or 1: this one)
+             progress: bool = True, # show a progress bar
+            ) -> pd.DataFrame:
+    "Execute `plan` on the videos of table `videos` into `out_dir` (mirroring video ids), resuming finished copies; write and return manifest.csv (AUGMENT_MANIFEST_COLUMNS)."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     paths = dict(zip(videos['video'].astype(str), videos['path'].astype(str)))
     jobs = [(e, paths.get(e['video']), out_dir / f"{e['video']}.mp4") for e in plan]
@@ -279,12 +354,14 @@ def run_plan(plan: list, videos: pd.DataFrame, out_dir, workers: int = 0, progre
             rows = list(tqdm(ex.map(_run_entry, *zip(*jobs)), total=len(jobs), desc='augment', disable=not progress)) if jobs else []
     else:
         rows = [_run_entry(*j) for j in tqdm(jobs, desc='augment', disable=not progress)]
-    manifest = pd.DataFrame(rows, columns=MANIFEST_COLUMNS)
+    manifest = pd.DataFrame(rows, columns=AUGMENT_MANIFEST_COLUMNS)
     write_atomic(out_dir / 'manifest.csv', manifest.to_csv(index=False))
     return manifest
 
 # %% ../nbs/02_augment.ipynb #2f2d9a69
-def augmented_table(videos: pd.DataFrame, plan) -> pd.DataFrame:
+def augmented_table(videos: pd.DataFrame, # a video table
+                    plan, # a list from `draw_plan`, or the path of a saved plan
+                   ) -> pd.DataFrame:
     "`videos` with columns `augmented` (plan group or '') and `augment` (JSON {seed, ops} or ''); `plan` is a list from `draw_plan` or the path of a saved plan."
     if not isinstance(plan, list): plan = load_plan(plan)
     by_vid = {e['video']: e for e in plan}
@@ -295,7 +372,7 @@ def augmented_table(videos: pd.DataFrame, plan) -> pd.DataFrame:
     out['augment'] = [json.dumps({'seed': int(e['seed']), 'ops': e['ops']}, sort_keys=True) if e else '' for e in entry]
     return out
 
-# %% ../nbs/02_augment.ipynb #0311f202
+# %% ../nbs/02_augment.ipynb #a64584ce
 def _examples(rng):
     "(label, ops, t) for every method, parameters drawn from `rng` (text/shape kept visible and sized for display)."
     ex = [(f'noise: {m}', [{'op': 'noise', 'mode': m}], 0) for m in NOISE_MODES]
@@ -313,17 +390,23 @@ def _examples(rng):
                (f'{kind}: spontaneous', [{'op': 'distraction', 'mode': 'spontaneous', 'rate': 1, 'object': kind}], 0)]
     return ex
 
-def plot_augmentations(frame: np.ndarray, out_png=None, seed: int = 0, cols: int = 5):
-    "Grid of `frame` (RGB uint8) under every method, labelled; saved to `out_png` when given. Returns the figure."
+def plot_augmentations(frame: np.ndarray, # RGB uint8 (H, W, 3), e.g. a frame with a face
+                       out_png=None, # PNG to write (atomically, 100 dpi); None: not saved
+                       seed: int = 0, # seed of the examples' random parameters
+                       cols: int = 5, # tiles per row
+                       tile: tuple = (2.6, 2.75), # (width, height) of a tile, inches
+                       fontsize: float = 10, # of the labels
+                      ):
+    "Grid of `frame` under every method (original, 7 noises, 6 augmentations, 6 distractions), labelled; saved to `out_png` when given. Returns the matplotlib figure."
     import matplotlib.pyplot as plt
     rng = np.random.default_rng(seed)
     ex = [('original', [], 0)] + _examples(rng)
     rows = -(-len(ex) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.75 * rows))
+    fig, axes = plt.subplots(rows, cols, figsize=(tile[0] * cols, tile[1] * rows))
     for ax in axes.flat: ax.axis('off')
     for ax, (label, ops, t) in zip(axes.flat, ex):
         ax.imshow(apply_ops(frame, ops, t, rng))
-        ax.set_title(label, fontsize=10)
+        ax.set_title(label, fontsize=fontsize)
     fig.tight_layout()
     if out_png is not None:
         save_figure(fig, out_png, dpi=100)

@@ -88,7 +88,7 @@ PROFILE_KEYS = {
     'seeds': ('ints', 'seeds of the detector stages: the first trains detector/<method>, each further s detector/<method>_seed<s>'),
     # -- multi-GPU training (DDP)
     'gpus': ('int', 'training processes of MRI-GAN and the detectors, one per GPU, under torchrun when more than 1 (0 = every visible CUDA GPU; 1 = one process)'),
-    # -- perceptual dissimilarity f and reconstruction loss (issue 14, 05a_perceptual)
+    # -- perceptual dissimilarity f and reconstruction loss (04a_perceptual)
     'mri_metric': ('str', 'perceptual dissimilarity f of the MRI: ssim (the paper), ms_ssim, gms, uqi or sam'),
     'gan_recon_loss': ('str', 'pixel reconstruction loss of MRI-GAN: l2 (the paper) or l1'),
     # -- engine (nbs/03a_engine.ipynb): how the data stages run; never changes their outputs
@@ -102,15 +102,19 @@ PROFILE_KEYS = {
 PROFILES = ('smoke', 'rehearsal', 'quick', 'paper')
 TEST_PROFILES = ('smoke', 'rehearsal')   # run by the tests: their figures stay in their run dir
 
-# %% ../nbs/00_config.ipynb #9e0910cb
+# %% ../nbs/00_config.ipynb #bb297e7c
 class SettingsError(ValueError):
     "A setting is missing, unknown or malformed; the message says where and how to fix it."
 
+# %% ../nbs/00_config.ipynb #aca74e9e
 _BOOLS = {'true': True, 'yes': True, '1': True, 'on': True,
           'false': False, 'no': False, '0': False, 'off': False}
 
-def parse_value(text: str, kind: str, where: str = 'value'):
-    "Parse `text` as `kind` (int, float, bool, str, path, ints, floats); `where` names it in errors."
+def parse_value(text: str, # the value as written in settings.ini or the environment
+                kind: str, # its declared type: int, float, bool, str, path, ints or floats
+                where: str = 'value', # names the value in errors, e.g. "[quick] seed in settings.ini"
+               ):
+    "`text` parsed as `kind`: int, float, bool, str (path: the text; resolved by `load_settings`), or a tuple (ints, floats). Raises `SettingsError`."
     text = text.strip()
     try:
         if kind == 'int': return int(text)
@@ -126,8 +130,9 @@ def parse_value(text: str, kind: str, where: str = 'value'):
     raise SettingsError(f"{where}: unknown type {kind!r}")
 
 # %% ../nbs/00_config.ipynb #0405a704
-def find_settings_file(start: Path | None = None) -> Path:
-    "The settings.ini to use: $MRI_GAN_NB_SETTINGS, else the nearest one upwards of `start`, else the package's repo."
+def find_settings_file(start: Path | None = None, # folder to search upwards from (None: the current folder)
+                      ) -> Path:
+    "The settings.ini to use: $MRI_GAN_NB_SETTINGS, else the nearest one upwards of `start` (beside a pyproject.toml), else the package's repo. `SettingsError` when none is found."
     env = os.environ.get('MRI_GAN_NB_SETTINGS')
     if env:
         p = Path(env).expanduser()
@@ -193,8 +198,11 @@ class Settings:
 def _env(key, environ):
     return environ.get(f'MRI_GAN_NB_{key.upper()}')
 
-def load_settings(profile: str = 'quick', path: str | Path | None = None, environ: dict | None = None) -> Settings:
-    "Read one profile of settings.ini (or `path`), with MRI_GAN_NB_<KEY> environment overrides."
+def load_settings(profile: str = 'quick', # smoke, rehearsal, quick or paper (or another section of the file)
+                  path: str | Path | None = None, # the settings file (None: `find_settings_file()`)
+                  environ: dict | None = None, # environment to read MRI_GAN_NB_<KEY> overrides from (None: os.environ)
+                 ) -> Settings:
+    "Read one profile of settings.ini (or `path`), with MRI_GAN_NB_<KEY> environment overrides, every value typed by PROFILE_KEYS and paths resolved against the file's folder. `SettingsError` naming the file, the section and the fix for anything unknown, missing or malformed."
     environ = os.environ if environ is None else environ
     path = Path(path) if path else find_settings_file()
     if not path.is_file(): raise SettingsError(f"settings file {path} does not exist")
@@ -231,7 +239,10 @@ def load_settings(profile: str = 'quick', path: str | Path | None = None, enviro
     return Settings(profile, values, paths, path.resolve())
 
 # %% ../nbs/00_config.ipynb #84885e66
-def params_from(defaults: dict, cfg_or_params=None, **overrides) -> dict:
+def params_from(defaults: dict, # a function's parameters and their defaults
+                cfg_or_params=None, # a `Settings` or a dict of values (only the keys of `defaults` are taken)
+                **overrides, # explicit values, which win
+               ) -> dict:
     "`defaults` updated from a Settings or dict (only the keys of `defaults`), then by `overrides`."
     p = dict(defaults)
     if cfg_or_params is not None:
@@ -241,13 +252,17 @@ def params_from(defaults: dict, cfg_or_params=None, **overrides) -> dict:
     return p
 
 # %% ../nbs/00_config.ipynb #6f8a2f80
-def save_figure(fig, path, dpi: int = 100) -> Path:
+def save_figure(fig, # a matplotlib Figure
+                path, # the PNG file to write; its folder is made
+                dpi: int = 100, # resolution, dots per inch
+               ) -> Path:
     "Save a matplotlib figure as PNG to `path` atomically (rendered in memory, then `write_atomic`); return the path."
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi)
     return write_atomic(path, buf.getvalue())
 
 # %% ../nbs/00_config.ipynb #2a0ed72a
-def seed_everything(seed: int) -> np.random.Generator:
+def seed_everything(seed: int, # any non-negative int (NumPy's legacy seed takes it modulo 2**32)
+                   ) -> np.random.Generator:
     "Seed Python, NumPy and torch (CPU and CUDA); return a NumPy Generator seeded the same way."
     import torch
     random.seed(seed)
@@ -260,7 +275,8 @@ def seed_everything(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 # %% ../nbs/00_config.ipynb #181e24bc
-def get_device(choice: str = 'auto'):
+def get_device(choice: str = 'auto', # auto, cpu or cuda (the `device` setting)
+              ):
     "torch device for `choice`: auto (CUDA when present, else CPU), cpu or cuda."
     import torch
     if choice == 'auto': choice = 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -270,7 +286,8 @@ def get_device(choice: str = 'auto'):
 
 # %% ../nbs/00_config.ipynb #99abebda
 @contextmanager
-def torch_threads(n: int | None):
+def torch_threads(n: int | None, # intra-op threads for the block (None or 0: leave as is)
+                 ):
     "Run the block with `n` torch intra-op threads (None: leave as is), then restore the previous number."
     import torch
     before = torch.get_num_threads()

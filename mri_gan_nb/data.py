@@ -88,8 +88,9 @@ def _read_metadata(meta: Path) -> dict:
             raise DatasetError(f"{meta}: entry {name!r} = {e!r} needs \"label\": \"FAKE\" or \"REAL\"; fix the entry")
     return data
 
-def read_dfdc_train(root) -> pd.DataFrame:
-    "Video table of the DFDC training parts `root/dfdc_train_part_N/` (videos + metadata.json)."
+def read_dfdc_train(root, # the folder holding dfdc_train_part_N/ folders
+                   ) -> pd.DataFrame:
+    "Video table (COLUMNS) of the DFDC training parts `root/dfdc_train_part_N/` (videos + metadata.json), sorted by id; disagreements with the disk are status rows. `DatasetError` for an unreadable metadata.json or no parts."
     root = _need_dir(root, 'DFDC training set: dfdc_train_part_N/ folders')
     parts = sorted((p for p in root.glob('dfdc_train_part_*') if p.is_dir()), key=lambda p: (_part_number(p), p.name))
     if not parts: raise DatasetError(f"{root} holds no dfdc_train_part_N/ folders; point [paths] dfdc_train at their parent")
@@ -133,8 +134,10 @@ def _read_labels(csv_path: Path) -> dict:
                            "'<file name>,<1 for fake | 0 for real>', each name once")
     return labels
 
-def read_dfdc_labelled(folder, split: str) -> pd.DataFrame:
-    "Video table of a DFDC-style folder of *.mp4 + labels.csv (1 = fake, 0 = real), all rows in `split`."
+def read_dfdc_labelled(folder, # a folder of *.mp4 + labels.csv
+                       split: str, # the split of every row: valid or test
+                      ) -> pd.DataFrame:
+    "Video table (COLUMNS) of a DFDC-style folder of *.mp4 + labels.csv (1 = fake, 0 = real), all rows in `split`. `DatasetError` for a bad labels.csv or an empty folder."
     folder = _need_dir(folder, f'DFDC {split} folder of *.mp4 + labels.csv')
     labels = _read_labels(folder / LABELS)
     on_disk = _videos(folder)
@@ -160,8 +163,9 @@ def _read_celeb_list(path: Path) -> dict:
         listed[Path(bits[1]).as_posix()] = 'REAL' if bits[0] == '1' else 'FAKE'
     return listed
 
-def read_celeb_df(root) -> pd.DataFrame:
-    "Video table of Celeb-DF-v2 at `root` (Celeb-real/, Celeb-synthesis/, YouTube-real/, the test list)."
+def read_celeb_df(root, # Celeb-DF-v2's root (Celeb-real/, Celeb-synthesis/, YouTube-real/, List_of_testing_videos.txt)
+                 ) -> pd.DataFrame:
+    "Video table (COLUMNS) of Celeb-DF-v2 at `root`: listed videos in split test, others train; a fake's original from its name. `DatasetError` for a bad test list or missing folders."
     root = _need_dir(root, 'Celeb-DF-v2 root')
     for sub in (CELEB_REAL, CELEB_FAKE):
         _need_dir(root / sub, f'Celeb-DF-v2 needs {sub}/ under its root')
@@ -190,8 +194,10 @@ def read_celeb_df(root) -> pd.DataFrame:
     return _table(rows)
 
 # %% ../nbs/01_data.ipynb #d3ab0093
-def read_face_images(folder, source: str) -> pd.DataFrame:
-    "Table of the real face images under `folder` (recursive png/jpg), label REAL, split train."
+def read_face_images(folder, # a folder of face images (searched recursively)
+                     source: str, # the source name of the rows: ffhq or fdf
+                    ) -> pd.DataFrame:
+    "Video table (COLUMNS) of the real face images under `folder` (recursive png/jpg/jpeg), label REAL, split train. `DatasetError` for no folder or no images."
     folder = _need_dir(folder, f'{source} face images')
     imgs = sorted(p for p in folder.rglob('*') if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
     if not imgs: raise DatasetError(f"{folder} holds no {'/'.join(IMAGE_SUFFIXES)} images; fix [paths] {source}")
@@ -201,60 +207,78 @@ def read_face_images(folder, source: str) -> pd.DataFrame:
         rows.append(_row(source, folder, p, 'REAL', 'train', rel.parts[0] if len(rel.parts) > 1 else folder.name))
     return _table(rows)
 
-# %% ../nbs/01_data.ipynb #df66e348
-def dataset_roots(cfg, root=None) -> dict:
-    "Dataset roots of `cfg` (or of one tree `root` in the synthetic layout): dfdc_train, dfdc_valid, dfdc_test, celeb_df, ffhq, fdf."
+# %% ../nbs/01_data.ipynb #128c04de
+def dataset_roots(cfg, # `Settings` (uses `dataset`, `synthetic_root` and `[paths]`)
+                  root=None, # a tree in the synthetic layout to use instead (e.g. a test's folder)
+                 ) -> dict:
+    "Dataset roots (Path, or None for an unset optional one) by key: dfdc_train, dfdc_valid, dfdc_test, celeb_df, ffhq, fdf. `SettingsError` for a required path unset or missing."
     if root is not None or cfg.dataset == 'synthetic':
         root = Path(root if root is not None else cfg.synthetic_root)
         return {**{k: root / v for k, v in SYNTHETIC_LAYOUT.items()}, 'fdf': None}
     roots = {k: cfg.require_path(k) for k in ('dfdc_train', 'dfdc_valid', 'dfdc_test')}
     return {**roots, **{k: cfg.require_path(k) if cfg.paths.get(k) else None for k in ('celeb_df', 'ffhq', 'fdf')}}
 
-def read_study_videos(cfg, root=None) -> pd.DataFrame:
-    "The DFDC videos of the study: training parts (split from metadata), validation (valid) and public test (test)."
+# %% ../nbs/01_data.ipynb #8f9c0a18
+def read_study_videos(cfg, # `Settings`, as for `dataset_roots`
+                      root=None, # a tree in the synthetic layout to read instead
+                     ) -> pd.DataFrame:
+    "Video table (COLUMNS) of the DFDC videos of the study: training parts (split from metadata), validation (valid) and public test (test). `DatasetError` for an unreadable dataset file."
     r = dataset_roots(cfg, root)
     return _table(pd.concat([read_dfdc_train(r['dfdc_train']), read_dfdc_labelled(r['dfdc_valid'], 'valid'),
                              read_dfdc_labelled(r['dfdc_test'], 'test')]).to_dict('records'))
 
-def read_extra_sources(cfg, root=None) -> pd.DataFrame:
-    "Celeb-DF-v2 videos and FFHQ/FDF face images of `cfg` (or `root`), those that are configured (may be empty)."
+# %% ../nbs/01_data.ipynb #a953deee
+def read_extra_sources(cfg, # `Settings`, as for `dataset_roots`
+                       root=None, # a tree in the synthetic layout to read instead
+                      ) -> pd.DataFrame:
+    "Video table (COLUMNS) of the Celeb-DF-v2 videos and FFHQ/FDF face images of `cfg` (or `root`) that are configured; empty when none is. `DatasetError` for an unreadable dataset file."
     r = dataset_roots(cfg, root)
     tabs = [read_celeb_df(r['celeb_df'])] if r['celeb_df'] else []
     tabs += [read_face_images(r[k], k) for k in ('ffhq', 'fdf') if r[k]]
     return _table(pd.concat(tabs).to_dict('records') if tabs else [])
 
-# %% ../nbs/01_data.ipynb #08bca741
+# %% ../nbs/01_data.ipynb #fa446bdd
 def usable(table: pd.DataFrame) -> pd.DataFrame:
-    "Rows with status ok."
+    "Rows of the video table `table` with status ok, renumbered from 0."
     return table[table.status == 'ok'].reset_index(drop=True)
 
+# %% ../nbs/01_data.ipynb #1afe3d85
 def problems(table: pd.DataFrame) -> pd.DataFrame:
-    "Rows with a problem (status other than ok), for manifests."
+    "Rows of the video table `table` with a problem (status other than ok), renumbered from 0: for manifests."
     return table[table.status != 'ok'].reset_index(drop=True)
 
+# %% ../nbs/01_data.ipynb #24d9c868
 def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    "Counts of videos by source, split, label and status."
+    "Counts of the rows of the video table `table` by source, split, label and status (columns those four + `videos`)."
     return table.groupby(['source', 'split', 'label', 'status']).size().rename('videos').reset_index()
 
-# %% ../nbs/01_data.ipynb #c46b6f2a
-def save_videos(table: pd.DataFrame, path) -> Path:
-    "Write a video table to CSV at `path` (temporary name, then rename)."
+# %% ../nbs/01_data.ipynb #9a0014a1
+def save_videos(table: pd.DataFrame, # a video table (COLUMNS first)
+                path, # the CSV file to write; its folder is made
+               ) -> Path:
+    "Write a video table to CSV at `path` (temporary name, then rename); returns `path`."
     return write_atomic(path, table.to_csv(index=False))
 
+# %% ../nbs/01_data.ipynb #e7a54577
 def load_videos(path) -> pd.DataFrame:
-    "Read a video table written by `save_videos`; every value a string, the columns checked."
+    "Read a video table written by `save_videos`; every value a string ('' never NaN). `DatasetError` when the columns are not COLUMNS."
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     if list(t.columns[:len(COLUMNS)]) != COLUMNS:
         raise DatasetError(f"{path} is not a video table (columns {list(t.columns)}, expected {COLUMNS}); rerun the stage that wrote it")
     return t
 
-# %% ../nbs/01_data.ipynb #db47b782
+# %% ../nbs/01_data.ipynb #31170817
 def split_groups(table: pd.DataFrame) -> pd.Series:
-    "Group of each row: the original's path for a fake, the row's own path otherwise."
+    "Group of each row of the video table `table` (a Series of str, same index): the original's path for a fake, the row's own path otherwise."
     return table.original.where(table.original != '', table.path)
 
-def split_videos(table: pd.DataFrame, test_fraction: float, seed: int, names=('train', 'test')) -> pd.DataFrame:
-    "Copy of `table` with `split` redrawn: a seeded `test_fraction` of groups (a real + its fakes) get names[1]."
+# %% ../nbs/01_data.ipynb #886f22d3
+def split_videos(table: pd.DataFrame, # a video table
+                 test_fraction: float, # share of the groups given names[1], in [0, 1]
+                 seed: int, # seed of the draw
+                 names=('train', 'test'), # split names of the two sides
+                ) -> pd.DataFrame:
+    "Copy of `table` with `split` redrawn: a seeded `test_fraction` of groups (a real + its fakes) get names[1], at least one group each side when 0 < test_fraction < 1. `ValueError` for a fraction outside [0, 1]."
     if not 0 <= test_fraction <= 1: raise ValueError(f"test_fraction = {test_fraction} must be in [0, 1]")
     groups = split_groups(table)
     uniq = np.array(sorted(groups.unique()))

@@ -16,7 +16,9 @@ __all__ = ['write_atomic', 'atomic_path', 'partial_dir', 'publish_dir', 'VideoEr
            'iter_frames', 'read_frames', 'read_rgb', 'write_rgb']
 
 # %% ../nbs/01a_video.ipynb #6bf00548
-def write_atomic(path, data: str | bytes) -> Path:
+def write_atomic(path, # the final file; its folder is made
+                 data: str | bytes, # text (written as UTF-8) or bytes
+                ) -> Path:
     "Write text (UTF-8) or bytes to `path` through a temporary file renamed into place (parent folders made); return the path."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
@@ -26,7 +28,8 @@ def write_atomic(path, data: str | bytes) -> Path:
 
 # %% ../nbs/01a_video.ipynb #5349d5de
 @contextmanager
-def atomic_path(path):
+def atomic_path(path, # the final file; its folder is made
+               ):
     "Context manager yielding a temporary path beside `path` (same suffix); renamed to `path` on success, deleted on error."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.stem}.{os.getpid()}.partial{path.suffix}')
@@ -37,7 +40,8 @@ def atomic_path(path):
         tmp.unlink(missing_ok=True)
 
 # %% ../nbs/01a_video.ipynb #eda74291
-def partial_dir(final) -> Path:
+def partial_dir(final, # the final folder
+               ) -> Path:
     "A fresh, empty temporary folder `.NAME.partial` beside the folder `final` (one left by an interrupted run is removed)."
     final = Path(final)
     tmp = final.parent / f'.{final.name}.partial'
@@ -46,7 +50,9 @@ def partial_dir(final) -> Path:
     return tmp
 
 # %% ../nbs/01a_video.ipynb #d8d2761f
-def publish_dir(tmp, final) -> Path:
+def publish_dir(tmp, # the finished folder from `partial_dir`
+                final, # its final name
+               ) -> Path:
     "Rename the finished folder `tmp` (from `partial_dir`) to `final`, replacing an unfinished `final` of the same stage."
     tmp, final = Path(tmp), Path(final)
     if final.exists(): shutil.rmtree(final)
@@ -61,7 +67,8 @@ class VideoError(ValueError):
         super().__init__(f"{reason}: {path}")
 
 # %% ../nbs/01a_video.ipynb #1e0d4b89
-def open_video(path) -> cv2.VideoCapture:
+def open_video(path, # a video file
+              ) -> cv2.VideoCapture:
     "An opened `cv2.VideoCapture` of `path`; raises `VideoError` (status 'missing' or 'unreadable') naming the file and why."
     path = Path(path)
     if not path.is_file(): raise VideoError(path, 'missing', 'file not found')
@@ -73,8 +80,11 @@ def open_video(path) -> cv2.VideoCapture:
     return cap
 
 # %% ../nbs/01a_video.ipynb #440929ba
-def write_video(path, frames, fps: float) -> dict:
-    "Write RGB uint8 `frames` (an iterable of H×W×3, or H×W grey) as mp4v at `fps` to `path`, atomically; return frames, fps, size (W, H)."
+def write_video(path, # the mp4 file to write
+                frames, # iterable of RGB uint8 (H, W, 3) or grey (H, W) frames, all one size
+                fps: float, # frames per second, > 0
+               ) -> dict:
+    "Write RGB uint8 `frames` as mp4v at `fps` to `path`, atomically; return frames, fps, size (W, H). `ValueError` for no frames, another dtype or size; `OSError` when OpenCV cannot write mp4v."
     path = Path(path)
     if not fps or fps <= 0: raise ValueError(f"{path}: fps must be positive (got {fps})")
     n, size = 0, None
@@ -98,7 +108,8 @@ def write_video(path, frames, fps: float) -> dict:
     return {'frames': n, 'fps': float(fps), 'size': size}
 
 # %% ../nbs/01a_video.ipynb #c0b114c7
-def video_info(path) -> dict:
+def video_info(path, # a video file
+              ) -> dict:
     "frames (as reported by the container), fps, width, height of the video at `path`; `VideoError` when it cannot be opened."
     cap = open_video(path)
     try:
@@ -112,8 +123,12 @@ def _to_rgb(frame):
     if frame.shape[2] == 4: return cv2.cvtColor(frame, cv2.COLOR_BGRA2RGB)
     return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
 
-def iter_frames(path, every: int = 1, indices=None, stats: dict | None = None):
-    "Yield (true frame index, RGB uint8 H×W×3 frame) for frames 0, every, 2·every, … (or the sorted `indices`), streaming; fill `stats`."
+def iter_frames(path, # a video file
+                every: int = 1, # decode every `every`-th frame (1 or more)
+                indices=None, # or exactly these true frame indices (any order, repeats ignored)
+                stats: dict | None = None, # filled with read, failed, lost, total, opened
+               ):
+    "Yield (true frame index, RGB uint8 H×W×3 frame) for frames 0, every, 2·every, … (or the sorted `indices`), streaming; fill `stats`. `VideoError` when the video cannot be opened or gives none of its wanted frames."
     if int(every) < 1: raise ValueError(f"every = {every}: use 1 or more")
     stats = {} if stats is None else stats
     stats.update(read=0, failed=0, lost=0, total=0, opened=False)
@@ -143,7 +158,10 @@ def iter_frames(path, every: int = 1, indices=None, stats: dict | None = None):
         raise VideoError(path, 'unreadable', f"opened but none of its wanted frames could be decoded ({stats['failed']} failed)")
 
 # %% ../nbs/01a_video.ipynb #f8f6392b
-def read_frames(path, indices=None, every: int = 1) -> np.ndarray:
+def read_frames(path, # a video file
+                indices=None, # true frame indices to read (None: every `every`-th)
+                every: int = 1, # step when `indices` is None
+               ) -> np.ndarray:
     "RGB uint8 frames (n, H, W, 3) at the true `indices` (sorted), or every `every`-th; `VideoError` if a wanted index is absent."
     got = list(iter_frames(path, every, indices))
     if indices is not None:
@@ -152,7 +170,8 @@ def read_frames(path, indices=None, every: int = 1) -> np.ndarray:
     return np.stack([f for _, f in got]) if got else np.zeros((0, 0, 0, 3), np.uint8)
 
 # %% ../nbs/01a_video.ipynb #b73bcff0
-def read_rgb(path) -> np.ndarray:
+def read_rgb(path, # an image file OpenCV reads (PNG, JPEG, ...)
+            ) -> np.ndarray:
     "Read an image file as H×W×3 uint8 RGB; `FileNotFoundError` / `ValueError` naming the file when missing or not an image."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"image {p} does not exist; give the path of a PNG/JPEG face image")
@@ -161,7 +180,9 @@ def read_rgb(path) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 # %% ../nbs/01a_video.ipynb #5d5c8301
-def write_rgb(path, rgb: np.ndarray) -> Path:
+def write_rgb(path, # the image file; its suffix gives the format (use .png: lossless)
+              rgb: np.ndarray, # RGB uint8 (H, W, 3)
+             ) -> Path:
     "Write an H×W×3 uint8 RGB image to `path` (format from its suffix, e.g. .png) through a temporary file; return the path."
     p = Path(path)
     try: ok, enc = cv2.imencode(p.suffix, cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))

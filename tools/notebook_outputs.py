@@ -17,7 +17,7 @@ benchmark) carries the comment line `# output varies`: it must run, its output i
 skipped by the test flags keep their committed outputs.
 """
 from __future__ import annotations
-import argparse, base64, copy, json, os, re, sys, time
+import argparse, base64, json, multiprocessing, os, re, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -158,7 +158,8 @@ def main(argv=None):
     mode = 'write' if a.write else 'check'
     nbs = [Path(p) for p in a.notebooks] or library_notebooks()
     problems = []
-    with ProcessPoolExecutor(max(1, a.workers)) as pool:
+    # each notebook in a fresh interpreter (spawn, not fork): nothing a notebook imports or starts leaks into the next
+    with ProcessPoolExecutor(max(1, a.workers), mp_context=multiprocessing.get_context('spawn'), max_tasks_per_child=1) as pool:
         for name, probs, secs in pool.map(process, [str(p) for p in nbs], [mode] * len(nbs)):
             print(f"{'FAIL' if probs else 'ok  '} {name} ({secs:.0f} s)", flush=True)
             problems += probs
