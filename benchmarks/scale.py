@@ -198,12 +198,22 @@ def engine_scaling(root: Path, n_videos: int, stages=ENGINE_STAGES, workers=(1, 
     return list(best.values())
 
 
+def _autogroup() -> bool:
+    "Whether the kernel schedules each session's processes as one group (then under load all workers share one share)."
+    try: return Path('/proc/sys/kernel/sched_autogroup_enabled').read_text().strip() == '1'
+    except OSError: return False
+
+
 def engine_report(rows: list[dict], load: tuple) -> str:
     "The 1-vs-2-worker table."
     by = {(r['stage'], r['workers']): r for r in rows}
     runs = max(r.get('runs', 1) for r in rows)
     lines = [f"Machine load while measuring: 1/5/15-min load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores "
              "(at most, before and after; above about 0.5 other jobs took cores from us and capped the wall-clock ratio). "
+             + ("Linux groups this session's processes for CPU scheduling (sched_autogroup_enabled = 1): the driver and all its "
+                "workers share one session's share of the cores, so while other sessions keep the cores busy a second worker "
+                "adds little CPU and the wall-clock ratio stays near 1 whatever the code; only an idle machine measures it. "
+                if _autogroup() else '')
              + (f"Each configuration ran {runs} times, alternating; the fastest run of each is shown. " if runs > 1 else '')
              + "CPU time shows the work: 'speed-up on 2 idle cores' = 2 x CPU(1 worker) / CPU(2 workers), workers + driver, what two free "
              "cores would give at the measured CPU cost (a projection, not a wall-clock measurement). Start-up (cluster start, imports, "
