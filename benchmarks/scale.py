@@ -78,12 +78,12 @@ def run_stage(stage: str) -> dict:
         extract_faces(aug, run / 'faces_augmented', cfg, progress=False)
         items, unit, out = len(clean) + len(aug), 'videos', [run / 'faces', run / 'faces_augmented']
     elif stage == 'mri_df':
-        from mri_gan_nb.mri import build_mri_df
+        from mri_gan_nb.mri_dataset import build_mri_df
         videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
         counts = build_mri_df(run / 'faces', videos, run / 'mri_df', cfg, seed=cfg.seed, progress=False)
         items, unit, out = int(counts.images.sum()), 'pairs', [run / 'mri_df']
     elif stage == 'gan_data':
-        from mri_gan_nb.gan import read_mri_index, MriPairs, epoch_plan
+        from mri_gan_nb.gan_data import read_mri_index, MriPairs, epoch_plan
         index = read_mri_index(run / 'mri_df' / 'index.csv')
         plan = epoch_plan(index, 0, cfg.seed)
         ds = MriPairs(index, plan)
@@ -157,14 +157,15 @@ def run_engine_stage(stage: str, workers: int, tag: str = '') -> dict:
         clean = pd.concat([videos, extras[extras.source == 'celeb_df']], ignore_index=True)
         work = lambda: extract_faces(clean, run / f'faces_w{workers}{tag}', cfg, progress=False); items, unit = len(clean), 'videos'
     elif stage == 'mri_df':
-        from mri_gan_nb.mri import build_mri_df
+        from mri_gan_nb.mri_dataset import build_mri_df
         videos = pd.concat([read_study_videos(cfg, root=run / 'synthetic'), read_extra_sources(cfg, root=run / 'synthetic')])
         work = lambda: build_mri_df(run / 'faces', videos, run / f'mri_df_w{workers}{tag}', cfg, seed=cfg.seed, progress=False)
         unit = 'pairs'
     elif stage == 'mri_cache':
         import torch
-        from mri_gan_nb.gan import Generator
-        from mri_gan_nb.detector import list_crops, cache_mris
+        from mri_gan_nb.gan_networks import Generator
+        from mri_gan_nb.detector import list_crops
+        from mri_gan_nb.crop_mris import cache_mris
         torch.manual_seed(0); g = Generator(cfg.gan_width).eval()
         crops = list_crops(run / 'faces', ['train', 'valid'])
         work = lambda: cache_mris(crops, g, run / f'mris_w{workers}{tag}', 'cpu', cfg.det_batch_size, progress=False, engine=cfg)
@@ -239,8 +240,8 @@ def dfdc_costs() -> dict:
     from mri_gan_nb.testing import write_face_video
     from mri_gan_nb.mri import mri_torch, mri_to_uint8, resize_face
     from mri_gan_nb.video import write_rgb, read_rgb
-    from mri_gan_nb.gan import Generator
-    from mri_gan_nb.detector import generate_mris
+    from mri_gan_nb.gan_networks import Generator
+    from mri_gan_nb.crop_mris import generate_mris
     paper = load_settings('paper')
     tmp = Path(tempfile.mkdtemp(prefix='dfdc_cost_'))
     try:

@@ -21,7 +21,7 @@ def _describe(summary: dict, out) -> str:
     return f"synthetic mini-DFDC in {out}:\n" + '\n'.join(f"  {k}: {v}" for k, v in counts.items())
 
 def _mri(a):
-    from mri_gan_nb.mri import write_mri
+    from mri_gan_nb.mri_dataset import write_mri
     if a.size < 16: raise ValueError(f"--size {a.size}: use at least 16 px (the SSIM window is 11 px; the paper uses 256)")
     write_mri(a.real, a.fake, a.out, size=a.size)
     print(f"wrote {a.out}")
@@ -67,7 +67,8 @@ def make_parser() -> argparse.ArgumentParser:
     m.add_argument('--out', type=Path, required=True, help='output PNG')
     m.add_argument('--size', type=int, default=256)
     m.set_defaults(func=_mri)
-    st = sub.add_parser('study', help='run the study (experiment notebooks) for a profile')
+    st = sub.add_parser('study', help='run the study (experiment notebooks) for a profile; each executed notebook is '
+                                         'published in results/<profile>/')
     st.add_argument('--profile', default='quick')
     st.add_argument('--rerun', '--force', action='append', metavar='STAGE', dest='rerun',
                     help='rerun this stage and every stage downstream of it, moving their previous outputs aside until '

@@ -15,7 +15,8 @@ import torch
 from tqdm.auto import tqdm
 
 from .config import get_device, load_settings, torch_threads
-from .detector import METHODS, MRI_SIZE, cache_mris, generate_mris, load_model_dir, rgb_tensor
+from .crop_mris import MRI_SIZE, cache_mris, generate_mris
+from .detector import METHODS, load_model_dir, rgb_tensor
 from .faces import MIN_FACE_PX, CROP_KEYS, face_params, get_mtcnn, iter_video_faces
 from .video import VideoError, open_video, write_rgb
 
@@ -24,12 +25,13 @@ __all__ = ['VIDEO_SUFFIXES', 'ROW_COLUMNS', 'FACE_ROW_COLUMNS', 'default_model_d
            'why_unreadable', 'video_notes', 'person_verdicts', 'score_video', 'expand_inputs', 'result_row',
            'done_videos', 'detect_videos', 'detect_task', 'format_report', 'write_report']
 
-# %% ../nbs/12_detect.ipynb #f9aaf451
+# %% ../nbs/12_detect.ipynb #4cfa6eb6
 def default_model_dir(method: str = 'plain', profile: str = 'quick') -> Path:
     "The model directory the study writes for `method`: <work_dir>/<profile>/detector/<method>."
     if method not in METHODS: raise ValueError(f"method {method!r}: use one of {', '.join(METHODS)}")
     return load_settings(profile).run_dir / 'detector' / method
 
+# %% ../nbs/12_detect.ipynb #2f35086a
 def load_detector(model_dir, device='cpu') -> tuple:
     "(detector, metadata, face parameters, generator or None) of a model directory ready to score videos; clear errors otherwise."
     d = Path(model_dir)
@@ -48,7 +50,7 @@ def load_detector(model_dir, device='cpu') -> tuple:
     params = face_params(meta['settings'], device=str(device))
     gen = None
     if meta['method'] == 'mri':
-        from mri_gan_nb.gan import load_generator
+        from mri_gan_nb.gan_training import load_generator
         gen = load_generator(meta['generator_path'], device)
     return model, meta, params, gen
 
@@ -66,7 +68,7 @@ def classify_faces(crops, model, meta: dict, generator=None, device='cpu', batch
     mris = np.concatenate(mris) if mris else (np.zeros((0, MRI_SIZE, MRI_SIZE, 3), np.uint8) if meta['method'] == 'mri' else None)
     return (np.concatenate(probs) if probs else np.zeros(0)), mris
 
-# %% ../nbs/12_detect.ipynb #fa681717
+# %% ../nbs/12_detect.ipynb #f97c348f
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg', '.wmv', '.flv', '.3gp', '.ts', '.mts')
 _MAGIC = ((b'ftyp', 4, 'MP4/QuickTime'), (b'RIFF', 0, 'AVI/RIFF'), (b'\x1aE\xdf\xa3', 0, 'Matroska/WebM'),
           (b'\x00\x00\x01\xba', 0, 'MPEG program stream'), (b'FLV', 0, 'FLV'), (b'0&\xb2u', 0, 'ASF/WMV'))
@@ -85,6 +87,7 @@ def why_unreadable(path) -> str:
         if b'moov' not in data: return 'truncated: an MP4 without its index (no moov box; the download or copy stopped early)'
     return f'{kind} container that this OpenCV build cannot open (truncated, or a codec it lacks)'
 
+# %% ../nbs/12_detect.ipynb #584ff129
 def video_notes(path) -> tuple[dict, list[str]]:
     "(info: frames, fps, width, height, fourcc, rotation; notes) of an openable video: odd claims named, e.g. no frame count, no fps, a rotation tag."
     cap = open_video(path)
@@ -102,7 +105,7 @@ def video_notes(path) -> tuple[dict, list[str]]:
     if info['width'] % 2 or info['height'] % 2: notes.append(f"odd size {info['width']}x{info['height']}")
     return info, notes
 
-# %% ../nbs/12_detect.ipynb #d55c129c
+# %% ../nbs/12_detect.ipynb #683c755b
 def person_verdicts(faces: list[dict], threshold: float, fraction: float, aggregation: str = 'track') -> tuple:
     "(verdict, score, n_fake, people) of scored faces (dicts with frame, box, prob; each gets its `track`), by the study's rule (`video_verdicts`)."
     from mri_gan_nb.evaluate import link_tracks, video_verdicts   # the study's rule, the one function that applies it
@@ -118,6 +121,7 @@ def person_verdicts(faces: list[dict], threshold: float, fraction: float, aggreg
                            verdict='FAKE' if pv['pred'] == 1 else 'REAL', frames=[int(x) for x in g['frame']]))
     return ('FAKE' if v['pred'] == 1 else 'REAL'), round(float(v['score']), 6), int(v['n_fake']), people
 
+# %% ../nbs/12_detect.ipynb #5e4cb607
 def _thumb(img: np.ndarray, side: int) -> np.ndarray:
     h, w = img.shape[:2]; s = min(1.0, side / max(h, w))
     return img if s == 1 else cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
@@ -190,7 +194,7 @@ def score_video(path, model, meta: dict, mtcnn, params: dict, generator=None, sa
     return dict(res, verdict=verdict, score=score, n_fake=n_fake, people=people, n_people=len(people),
                 fake_people=sum(p['verdict'] == 'FAKE' for p in people), reason='; '.join(notes))
 
-# %% ../nbs/12_detect.ipynb #6fcee9ae
+# %% ../nbs/12_detect.ipynb #af4d6304
 def expand_inputs(args) -> list[Path]:
     "Video paths of `args`: a file as given, a folder's video files (recursively, by suffix, sorted), a glob pattern's matches; a name that matches nothing is kept (reported missing)."
     out = []
@@ -204,6 +208,7 @@ def expand_inputs(args) -> list[Path]:
         else: out.append(a)
     return out
 
+# %% ../nbs/12_detect.ipynb #1266009f
 ROW_COLUMNS = ['video', 'status', 'verdict', 'score', 'defaulted', 'reason', 'n_faces', 'n_fake', 'n_people', 'fake_people',
                'aggregation', 'threshold', 'fraction', 'method', 'frames_read', 'frames_failed', 'size', 'seconds', 'people']
 FACE_ROW_COLUMNS = ['video', 'frame', 'face', 'track', 'prob', 'x1', 'y1', 'x2', 'y2']
@@ -216,6 +221,7 @@ def result_row(r: dict) -> dict:
                people=json.dumps([{k: p[k] for k in ('person', 'verdict', 'score', 'n_faces')} for p in r.get('people', [])]))
     return row
 
+# %% ../nbs/12_detect.ipynb #9318e13c
 def _append(path: Path, rows: list[dict], columns: list[str]):
     "Append `rows` to a .csv (header when new) or .jsonl file, flushed: a crash loses nothing already written."
     if not rows: return
@@ -243,7 +249,26 @@ def _check_out(p, what):
     if p is not None and Path(p).suffix.lower() not in ('.csv', '.jsonl'):
         raise ValueError(f"{what} {p}: name a .csv or .jsonl file, e.g. results.csv")
 
-# %% ../nbs/12_detect.ipynb #c16bc273
+# %% ../nbs/12_detect.ipynb #47b79032
+def _unique(name: str, used: set) -> str:
+    n = 1
+    while (name if n == 1 else f'{name}-{n}') in used: n += 1
+    name = name if n == 1 else f'{name}-{n}'; used.add(name); return name
+
+def _failed(p, reason: str, meta: dict, aggregation) -> dict:
+    "The result of a video whose scoring raised: status error with the reason, no verdict."
+    return dict(video=str(p), status='error', reason=reason, verdict=None, score=None, defaulted=False,
+                n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
+                faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
+
+def _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures):
+    out = Path(save_mri) / name if save_mri is not None else None
+    try: r = score_video(p, model, meta, mtcnn, params, gen, out, aggregation, keep_pictures=pictures, **pol)
+    except Exception as e: r = _failed(p, f'{type(e).__name__}: {e}', meta, aggregation)   # one bad video never stops the others
+    r['model_dir'] = str(Path(model_dir))
+    return r
+
+# %% ../nbs/12_detect.ipynb #d248f64a
 def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool = False, threads: int | None = None,
                   downscale: float | None = None, aggregation: str | None = None, out=None, faces_out=None, report=None,
                   on_result=None, policy: dict | None = None, workers: int = 0, scheduler: str = '') -> list[dict]:
@@ -303,24 +328,7 @@ def detect_videos(paths, model_dir, save_mri=None, device='auto', progress: bool
             results.append(emit(_score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, report is not None), name))
     return results
 
-def _unique(name: str, used: set) -> str:
-    n = 1
-    while (name if n == 1 else f'{name}-{n}') in used: n += 1
-    name = name if n == 1 else f'{name}-{n}'; used.add(name); return name
-
-def _failed(p, reason: str, meta: dict, aggregation) -> dict:
-    "The result of a video whose scoring raised: status error with the reason, no verdict."
-    return dict(video=str(p), status='error', reason=reason, verdict=None, score=None, defaulted=False,
-                n_faces=0, n_fake=0, n_people=0, fake_people=0, size=None, method=meta['method'], aggregation=aggregation,
-                faces=[], people=[], thresholds={k: float(meta['verdict'][k]) for k in ('threshold', 'fraction')})
-
-def _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures):
-    out = Path(save_mri) / name if save_mri is not None else None
-    try: r = score_video(p, model, meta, mtcnn, params, gen, out, aggregation, keep_pictures=pictures, **pol)
-    except Exception as e: r = _failed(p, f'{type(e).__name__}: {e}', meta, aggregation)   # one bad video never stops the others
-    r['model_dir'] = str(Path(model_dir))
-    return r
-
+# %% ../nbs/12_detect.ipynb #61ea3c51
 @lru_cache(maxsize=2)
 def _loaded(model_dir: str, device: str, downscale):
     "(model, meta, face parameters, generator, MTCNN) of a model directory, loaded once per process."
@@ -335,7 +343,6 @@ def detect_task(item: tuple, model_dir: str, device: str, downscale, save_mri, a
     model, meta, params, gen, mtcnn = _loaded(model_dir, device, downscale)
     with torch_threads(threads):
         return _score_one(p, model_dir, save_mri, model, meta, params, gen, mtcnn, aggregation, pol, name, pictures)
-
 
 # %% ../nbs/12_detect.ipynb #d1a5c0b5
 def format_report(results: list[dict], max_faces: int = 8) -> str:

@@ -29,8 +29,10 @@ def dist_env(environ=None) -> dict:
     try: return {k: int(e.get(v, d)) for k, v, d in (('world_size', 'WORLD_SIZE', 1), ('rank', 'RANK', 0), ('local_rank', 'LOCAL_RANK', 0))}
     except ValueError as err: raise SettingsError(f"WORLD_SIZE/RANK/LOCAL_RANK must be integers (torchrun sets them): {err}") from None
 
-# %% ../nbs/08a_distributed.ipynb #c74b03cc
-def init_distributed(device='auto', timeout_minutes: float = 60) -> torch.device:
+# %% ../nbs/08a_distributed.ipynb #e1f65361
+def init_distributed(device='auto',                 # 'auto', 'cpu', 'cuda' or a torch.device (get_device)
+                     timeout_minutes: float = 60     # how long collective operations may wait
+                    ) -> torch.device:
     "The torch device of this process; under torchrun (WORLD_SIZE > 1) also joins the process group: NCCL on CUDA (GPU `LOCAL_RANK`), gloo on CPU. Idempotent."
     env = get_device(device) if isinstance(device, str) else torch.device(device)
     e = dist_env()
@@ -43,28 +45,32 @@ def init_distributed(device='auto', timeout_minutes: float = 60) -> torch.device
                                 **({'device_id': dev} if cuda else {}))
     return dev
 
+# %% ../nbs/08a_distributed.ipynb #2627e538
 def cleanup_distributed():
     "Leave the process group (after training, under torchrun); nothing when there is none."
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/08a_distributed.ipynb #b3e007d6
+# %% ../nbs/08a_distributed.ipynb #37d68948
 def world_size() -> int:
     "Number of training processes (1 without a process group)."
     return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
 
+# %% ../nbs/08a_distributed.ipynb #7d4eb3b3
 def rank() -> int:
     "This process's rank (0 without a process group)."
     return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
 
+# %% ../nbs/08a_distributed.ipynb #4a7dbb8e
 def is_main() -> bool:
     "True in the process that writes logs, checkpoints and figures (rank 0)."
     return rank() == 0
 
+# %% ../nbs/08a_distributed.ipynb #a5a4520a
 def barrier():
     "Wait for every process (nothing in one process)."
     if world_size() > 1: dist.barrier()
 
-# %% ../nbs/08a_distributed.ipynb #9badf17e
+# %% ../nbs/08a_distributed.ipynb #3439f017
 class _SumOverRanks(torch.autograd.Function):
     "Sum over the processes; its gradient is the sum of the processes' gradients (each rank's loss is the global one)."
     @staticmethod
@@ -74,11 +80,14 @@ class _SumOverRanks(torch.autograd.Function):
     def backward(ctx, g):
         g = g.clone(memory_format=torch.contiguous_format); dist.all_reduce(g); return g
 
-def all_reduce_sum(t: torch.Tensor) -> torch.Tensor:
+def all_reduce_sum(t: torch.Tensor   # any shape and float dtype, the same shape in every process
+                  ) -> torch.Tensor:
     "`t` summed over the processes, differentiable (gradients summed back); `t` itself in one process."
     return t if world_size() <= 1 else _SumOverRanks.apply(t)
 
-def global_mean(t: torch.Tensor) -> torch.Tensor:
+# %% ../nbs/08a_distributed.ipynb #19e3134a
+def global_mean(t: torch.Tensor   # this process's values (any shape, float)
+               ) -> torch.Tensor:
     "Mean of every element of `t` over all processes (differentiable): the loss of the global batch."
     if world_size() <= 1: return t.mean()
     n = all_reduce_sum(torch.tensor(float(t.numel()), device=t.device, dtype=t.dtype))
@@ -108,11 +117,13 @@ class ShardedBatches:
             if len(batch) >= self.world: yield np.array_split(batch, self.world)[self.rank].tolist()
 
 # %% ../nbs/08a_distributed.ipynb #9a40a88c
-def rank_seed(seed: int, *position) -> int:
+def rank_seed(seed: int,      # the run's seed
+              *position      # integers saying where the run is (e.g. the batch)
+             ) -> int:
     "A 63-bit seed for this rank from (seed, *position, rank): distinct per rank, reproducible."
     return int(np.random.SeedSequence([int(seed), *map(int, position), rank()]).generate_state(2, np.uint64)[0] >> np.uint64(1))
 
-# %% ../nbs/08a_distributed.ipynb #22933d68
+# %% ../nbs/08a_distributed.ipynb #0a89cccd
 class GlobalBatchNorm2d(nn.BatchNorm2d):
     "BatchNorm2d that normalises with the statistics of the global batch over all processes (any device, any backend); plain BatchNorm2d in one process or in eval mode."
     def forward(self, x):
@@ -129,6 +140,7 @@ class GlobalBatchNorm2d(nn.BatchNorm2d):
         y = (x - mean[:, None, None]) * torch.rsqrt(var + self.eps)[:, None, None]
         return y * self.weight[:, None, None] + self.bias[:, None, None] if self.affine else y
 
+# %% ../nbs/08a_distributed.ipynb #5c038e5d
 def _to_global_bn(module: nn.Module) -> nn.Module:
     for name, child in module.named_children():
         if type(child) is nn.BatchNorm2d:
@@ -139,13 +151,18 @@ def _to_global_bn(module: nn.Module) -> nn.Module:
         else: _to_global_bn(child)
     return module
 
-def sync_batchnorm(model: nn.Module, device) -> nn.Module:
+def sync_batchnorm(model: nn.Module,   # a model with nn.BatchNorm2d layers
+                   device                # the device it trains on (CUDA: nn.SyncBatchNorm)
+                  ) -> nn.Module:
     "`model` with its batch norms synchronised over the processes (SyncBatchNorm on CUDA, GlobalBatchNorm2d elsewhere), converted in place; unchanged in one process."
     if world_size() <= 1: return model
     if torch.device(device).type == 'cuda': return nn.SyncBatchNorm.convert_sync_batchnorm(model)
     return _to_global_bn(model)
 
-def wrap_ddp(model: nn.Module, device) -> nn.Module:
+# %% ../nbs/08a_distributed.ipynb #ab8fdfaa
+def wrap_ddp(model: nn.Module,   # the model, already on `device`
+             device             # this rank's device
+            ) -> nn.Module:
     "`model` in DistributedDataParallel (on this rank's GPU under CUDA); `model` itself in one process."
     if world_size() <= 1: return model
     from torch.nn.parallel import DistributedDataParallel as DDP
@@ -153,7 +170,10 @@ def wrap_ddp(model: nn.Module, device) -> nn.Module:
     return DDP(model, device_ids=[dev.index] if dev.type == 'cuda' else None)
 
 # %% ../nbs/08a_distributed.ipynb #f4dc29a1
-def gather_by_index(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
+def gather_by_index(values: np.ndarray,   # this process's values
+                    index: np.ndarray,    # their positions in the full dataset
+                    n: int                # the full dataset's length
+                   ) -> np.ndarray:
     "The length-n array holding every process's `values` at its `index` (positions of a sharded dataset); `values` placed at `index` in one process."
     parts = [(index, values)]
     if world_size() > 1:
@@ -164,7 +184,8 @@ def gather_by_index(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray
     return out
 
 # %% ../nbs/08a_distributed.ipynb #08da0d8f
-def training_processes(cfg) -> int:
+def training_processes(cfg   # a Settings (gpus, device)
+                      ) -> int:
     "How many training processes the settings ask for: `gpus`, or with gpus = 0 one per visible CUDA GPU (1 without CUDA or with device = cpu)."
     n = int(cfg.gpus)
     if n < 0: raise SettingsError(f"gpus = {n} ([{cfg.profile}] in {cfg.source}): use 0 (every visible GPU) or a number of processes")
@@ -175,7 +196,7 @@ def training_processes(cfg) -> int:
                             f"set gpus = 0 (all of them) or at most {torch.cuda.device_count()}")
     return n
 
-# %% ../nbs/08a_distributed.ipynb #5745c472
+# %% ../nbs/08a_distributed.ipynb #8e2726e5
 def _encode(v):
     if isinstance(v, Settings): return {'__settings__': v.profile, 'values': v.values}
     if isinstance(v, Path): return str(v)
@@ -193,10 +214,10 @@ def _decode(v):
 
 def _target(name: str):
     mod, _, fn = name.partition(':')
-    if not fn: raise ValueError(f"target {name!r}: write it as module:function, e.g. mri_gan_nb.gan:train_gan")
+    if not fn: raise ValueError(f"target {name!r}: write it as module:function, e.g. mri_gan_nb.gan_training:train_gan")
     return getattr(importlib.import_module(mod), fn)
 
-def launch(target: str,            # 'module:function', e.g. 'mri_gan_nb.gan:train_gan'
+def launch(target: str,            # 'module:function', e.g. 'mri_gan_nb.gan_training:train_gan'
            kwargs: dict,           # its keyword arguments (JSON values, Paths, a Settings)
            nproc: int = 1,         # processes: 1 = call it here; N > 1 = torchrun --standalone --nproc_per_node=N
            echo: bool = True):     # print the processes' output as it comes
@@ -216,11 +237,12 @@ def launch(target: str,            # 'module:function', e.g. 'mri_gan_nb.gan:tra
             raise RuntimeError(f"{target} failed in torchrun with {nproc} processes (exit status {p.returncode}); its last lines:\n" + ''.join(tail))
         return json.loads(out.read_text())['result']
 
-def main(argv=None):
+# %% ../nbs/08a_distributed.ipynb #302896b5
+def main(argv=None):   # the command-line arguments (default sys.argv[1:])
     "Entry point of `python -m mri_gan_nb.distributed TARGET --kwargs JSON [--result FILE]`, run by each torchrun process."
     import argparse
     ap = argparse.ArgumentParser(prog='python -m mri_gan_nb.distributed', description='Run a training function in every torchrun process.')
-    ap.add_argument('target', help='module:function, e.g. mri_gan_nb.gan:train_gan_from_settings')
+    ap.add_argument('target', help='module:function, e.g. mri_gan_nb.gan_training:train_gan_from_settings')
     ap.add_argument('--kwargs', default='{}', help='its keyword arguments as JSON ({"__settings__": PROFILE} stands for load_settings(PROFILE))')
     ap.add_argument('--result', help="file where rank 0 writes the function's result as JSON")
     a = ap.parse_args(argv)

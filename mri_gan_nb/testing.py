@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['write_face_video', 'make_toy_faces']
+__all__ = ['write_face_video', 'make_toy_faces', 'make_tiny_mri_df']
 
 # %% ../nbs/A2_testing.ipynb #71e0fe13
 def write_face_video(path, n_frames=31, size=(320, 240), fps=30, kind='face', gray=False, face_frac=0.6, seed=0) -> Path:
@@ -71,3 +71,32 @@ def make_toy_faces(faces_dir: str | Path, n_videos: dict | None = None, crops_pe
     pd.DataFrame(rows, columns=['video', 'label', 'split', 'source', 'status', 'reason', 'crops']).to_csv(
         faces_dir / 'manifest.csv', index=False)
     return faces_dir
+
+# %% ../nbs/A2_testing.ipynb #17faa818
+def make_tiny_mri_df(root,                  # folder to write into (created); faces/ and index.csv go there
+                     n_videos: int = 6,     # videos, each one real and one fake pair
+                     test_videos: int = 2,  # the last ones form the test split
+                     size: int = 256        # side of the faces and MRIs in pixels
+                    ) -> Path:
+    "Write a tiny, seeded MRI-DF (index.csv with the columns `mri.build_mri_df` writes, PNG faces and MRIs) for tests; returns its index.csv."
+    from skimage import data as skdata
+    from mri_gan_nb.mri import mri_reference, mri_to_uint8
+    from mri_gan_nb.video import write_rgb
+    root = Path(root); (root / 'faces').mkdir(parents=True, exist_ok=True)
+    pics = [skdata.astronaut(), skdata.chelsea(), skdata.coffee(), skdata.rocket()]
+    rng = np.random.default_rng(0); rows = []
+    for v in range(n_videos):
+        pic = pics[v % len(pics)]
+        y0, x0 = rng.integers(0, pic.shape[0] - 200), rng.integers(0, pic.shape[1] - 200)
+        real = cv2.resize(np.ascontiguousarray(pic[y0:y0 + 200, x0:x0 + 200]), (size, size), interpolation=cv2.INTER_AREA)
+        fake = real.copy(); a, b = rng.integers(40, 120, 2)
+        fake[a:a + 96, b:b + 96] = cv2.GaussianBlur(fake[a:a + 96, b:b + 96][:, ::-1], (9, 9), 3)
+        split = 'test' if v >= n_videos - test_videos else 'train'
+        for label, img in (('real', real), ('fake', fake)):
+            mri = np.zeros_like(real, dtype=float) if label == 'real' else mri_reference(real, fake)
+            stem = f'faces/v{v}_{label}'
+            write_rgb(root / f'{stem}.png', img); write_rgb(root / f'{stem}_mri.png', mri_to_uint8(mri))
+            rows.append({'face': f'{stem}.png', 'mri': f'{stem}_mri.png', 'real': f'faces/v{v}_real.png', 'label': label,
+                         'source': 'test', 'video': f'test/v{v}', 'frame': 0, 'split': split})
+    pd.DataFrame(rows).to_csv(root / 'index.csv', index=False)
+    return root / 'index.csv'

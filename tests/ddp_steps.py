@@ -20,7 +20,7 @@ from mri_gan_nb.distributed import cleanup_distributed
 
 
 def gan(index_csv, out_dir, max_batches):
-    from mri_gan_nb.gan import train_gan
+    from mri_gan_nb.gan_training import train_gan
     train_gan(index_csv, out_dir, tau=0.3, width=4, batch_size=4, epochs=3, max_batches=int(max_batches), eval_every=0,
               eval_pairs=2, seed=0, device='cpu', progress=False)
 

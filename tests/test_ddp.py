@@ -51,7 +51,7 @@ def close(a: dict, b: dict, atol):
 def same_d(a: dict, b: dict, atol):
     """Two discriminator state dicts give the same scores (their conv biases before InstanceNorm have no effect and a zero
     gradient, which Adam turns into noise-sized steps, so the weights themselves are not compared)."""
-    from mri_gan_nb.gan import Discriminator
+    from mri_gan_nb.gan_networks import Discriminator
     Da, Db = Discriminator(4), Discriminator(4)
     Da.load_state_dict(a); Db.load_state_dict(b)
     x, y = torch.rand(2, 3, 256, 256) * 2 - 1, torch.rand(2, 3, 256, 256) * 2 - 1

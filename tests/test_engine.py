@@ -8,7 +8,7 @@ import pytest
 
 from mri_gan_nb.faces import extract_faces
 from mri_gan_nb.testing import write_face_video
-from mri_gan_nb.mri import build_mri_df
+from mri_gan_nb.mri_dataset import build_mri_df
 
 FACES = dict(face_batch_size=16, device='cpu')
 MRI = dict(mri_dfdc_fraction=1.0, mri_test_fraction=0.25, mri_use_celeb_df=False)
@@ -101,9 +101,10 @@ def test_killed_cluster_resumes_to_same_outputs(videos, serial, tmp_path):
 def test_mri_cache_identical_on_workers(tmp_path):
     "The MRI-based detector's inputs: the same MRI bytes in this process and on 2 workers (the generator shipped once)."
     import torch
-    from mri_gan_nb.detector import list_crops, cache_mris
+    from mri_gan_nb.detector import list_crops
+    from mri_gan_nb.crop_mris import cache_mris
     from mri_gan_nb.testing import make_toy_faces
-    from mri_gan_nb.gan import Generator
+    from mri_gan_nb.gan_networks import Generator
     make_toy_faces(tmp_path / 'faces', {'train': (2, 2)}, crops_per_video=3)
     crops = list_crops(tmp_path / 'faces')
     torch.manual_seed(0); g = Generator(8).eval()

@@ -42,7 +42,7 @@ def rehearsal(tmp_path_factory):
 def test_rehearsal_runs_every_stage_at_paper_shapes(rehearsal):
     env, run, weights, stdout = rehearsal
     assert 'study (rehearsal) done' in stdout, stdout[-3000:]
-    from mri_gan_nb.gan import load_generator
+    from mri_gan_nb.gan_training import load_generator
     g = load_generator(run / 'gan' / 'tau_0.3' / 'generator_best.pt')
     assert sum(p.numel() for p in g.parameters()) == 54_404_099          # the paper's width-64 U-Net
     for method in ('plain', 'mri'):

@@ -24,6 +24,21 @@ def test_smoke_study_end_to_end(smoke_study):
     # every executed notebook is kept as the record of its run
     kept = sorted(p.name for p in (run / 'study').glob('*.ipynb'))
     assert 'prepare_data.ipynb' in kept and 'evaluate.ipynb' in kept and len(kept) == 9, kept
+    # each finished stage's executed notebook is published (smoke: into its run dir, never the repo's results/),
+    # starting with the synthetic-data banner, its figures inline, without stderr
+    pub = run / 'results'
+    names = sorted(p.name for p in pub.glob('*.ipynb'))
+    assert len(names) == 9 and '01_prepare_data.ipynb' in names and '03_train_mri_gan_tau_0.3.ipynb' in names, names
+    assert '04_train_detector_plain.ipynb' in names and '05_evaluate.ipynb' in names, names
+    assert not (Path(work_env['MRI_GAN_NB_FIGURES_DIR']).parent / 'results').exists(), 'smoke must not publish into results/'
+    for name in names:
+        nb = json.loads((pub / name).read_text())
+        assert 'Synthetic data' in ''.join(nb['cells'][0]['source']) and 'not the paper' in ''.join(nb['cells'][0]['source']), name
+        outs = [o for c in nb['cells'] if c['cell_type'] == 'code' for o in c['outputs']]
+        assert not any(o.get('name') == 'stderr' for o in outs), name
+        if name.startswith(('01_', '02_', '03', '04_', '05_')):   # every stage of the study draws a figure
+            assert any(k.startswith('image/') for o in outs for k in o.get('data', {})), name
+        assert 'papermill' not in nb['metadata'], name
     # the figures README says where each file came from, and that these are synthetic results
     readme = (figs / 'README.md').read_text()
     assert 'synthetic mini-DFDC' in readme and 'not the paper' in readme
@@ -59,8 +74,10 @@ def test_smoke_study_end_to_end(smoke_study):
 
 def test_second_run_skips_and_rerun_redoes_a_stage_and_what_is_downstream(smoke_study):
     work_env, run, _ = smoke_study
+    published = {p: p.read_bytes() for p in (run / 'results').glob('*.ipynb')}
     again = run_cli(['study', '--profile', 'smoke'], work_env, check=0).stdout
     assert again.count('up to date, skipped') == 9, again
+    assert {p: p.read_bytes() for p in (run / 'results').glob('*.ipynb')} == published    # skipped stages republish the same bytes
     prov = (run / 'figures' / 'provenance.json').read_text()
     rerun = run_cli(['study', '--profile', 'smoke', '--rerun', 'detector_mri'], work_env, check=0).stdout
     assert rerun.count('up to date, skipped') == 7, rerun
@@ -92,7 +109,7 @@ def test_stale_stage_stops_the_study_and_deletes_nothing(smoke_study):
 
 
 def test_edits_in_modules_leave_the_stages_up_to_date(smoke_study, tmp_path, monkeypatch):
-    "On a copy of the package: docstring and code edits in detect.py, a docstring edit in gan.py: every stage stays done."
+    "On a copy of the package: docstring and code edits in detect.py, a docstring edit in gan_training.py: every stage stays done."
     import shutil
     from mri_gan_nb.config import load_settings
     from mri_gan_nb.study import experiments_dir, plan_study, study_stages
@@ -101,7 +118,7 @@ def test_edits_in_modules_leave_the_stages_up_to_date(smoke_study, tmp_path, mon
     for k in ('MRI_GAN_NB_WORK_DIR', 'MRI_GAN_NB_FIGURES_DIR'): monkeypatch.setenv(k, work_env[k])
     pkg = Path(shutil.copytree(Path(mri_gan_nb.__file__).parent, tmp_path / 'pkg', ignore=shutil.ignore_patterns('__pycache__')))
     (pkg / 'detect.py').write_text((pkg / 'detect.py').read_text().replace('"""', '"""A fixed typo. ', 1) + '\nZ = 1\n')
-    (pkg / 'gan.py').write_text((pkg / 'gan.py').read_text().replace('"""', '"""A fixed typo. ', 1))
+    (pkg / 'gan_training.py').write_text((pkg / 'gan_training.py').read_text().replace('"""', '"""A fixed typo. ', 1))
     cfg = load_settings('smoke')
     plan = plan_study(study_stages(cfg), cfg, experiments_dir(), pkg_dir=pkg)
     assert {p['stage'].name: p['status'] for p in plan} == {p['stage'].name: 'done' for p in plan}, \

@@ -10,9 +10,11 @@ import torch
 
 from mri_gan_nb.config import load_settings
 from mri_gan_nb.data import load_videos
-from mri_gan_nb.mri import build_mri_df, mri_params, mri_df_metric, read_rgb
+from mri_gan_nb.mri_dataset import build_mri_df, mri_params, mri_df_metric
+from mri_gan_nb.video import read_rgb
 from mri_gan_nb.perceptual import MRI_METRICS
-from mri_gan_nb.gan import RECON_LOSSES, gan_kwargs, train_gan
+from mri_gan_nb.gan_losses import RECON_LOSSES
+from mri_gan_nb.gan_training import gan_kwargs, train_gan
 from mri_gan_nb.detector import train_detector
 from mri_gan_nb.evaluate import face_probabilities
 
