@@ -12,7 +12,8 @@ from tqdm.auto import tqdm
 from .config import params_from
 
 # %% auto #0
-__all__ = ['ENGINE_DEFAULTS', 'SCHEDULER_ENV', 'engine_params', 'get_client', 'gpu_workers', 'map_items']
+__all__ = ['ENGINE_DEFAULTS', 'SCHEDULER_ENV', 'LOCAL_CLUSTER_CONFIG', 'engine_params', 'get_client', 'limit_worker_threads',
+           'gpu_workers', 'map_items']
 
 # %% ../nbs/03a_engine.ipynb #023acd5d
 ENGINE_DEFAULTS = dict(dask_workers=0, dask_scheduler='')
@@ -30,6 +31,12 @@ def engine_params(cfg_or_params=None, **overrides) -> dict:
 
 # %% ../nbs/03a_engine.ipynb #f0d3c114
 _CLIENTS: dict = {}
+LOCAL_CLUSTER_CONFIG = {   # Dask settings of the LocalCluster get_client starts (the reasons are above)
+    'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None,   # unset: glibc's own thresholds
+    'distributed.worker.profile.enabled': False,     # no stack sampling every 10 ms in each worker
+    'distributed.admin.tick.interval': '1s',         # event-loop health check: 20 ms -> 1 s
+    'distributed.admin.system-monitor.interval': '5s',   # CPU/memory/network readings: 0.5 s -> 5 s
+}
 
 def get_client(workers: int = 0,    # 0: none (in process); N: a LocalCluster of N processes; -1: one per core
                scheduler: str = ''  # address of a running Dask scheduler to attach to (wins over `workers`)
@@ -44,11 +51,14 @@ def get_client(workers: int = 0,    # 0: none (in process); N: a LocalCluster of
     else:
         n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
         n = n if int(workers) == -1 else int(workers)
-        c = Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=':0',
-                                silence_logs=logging.CRITICAL))
+        import dask
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
+            c = Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=':0',
+                                    silence_logs=logging.CRITICAL))
     _CLIENTS[key] = c
     return c
 
+@atexit.register
 def _close_clients():
     for c in _CLIENTS.values():
         cluster = c.cluster
@@ -56,7 +66,27 @@ def _close_clients():
         except Exception: pass
     _CLIENTS.clear()
 
-atexit.register(_close_clients)
+# %% ../nbs/03a_engine.ipynb #3b61454d
+_LIMITED: dict = {}   # {'threads': n} once this process was limited
+
+def limit_worker_threads(threads: int = 1  # threads for torch, OpenCV and FFmpeg decoding (≥ 1)
+                        ) -> int:
+    "Give torch (intra-op; inter-op while it can still be set), OpenCV and OpenCV's FFmpeg decoder `threads` threads in this process; returns `threads`. ValueError when `threads` < 1."
+    threads = int(threads)
+    if threads < 1: raise ValueError(f"threads = {threads}: use 1 or more")
+    import cv2, torch
+    os.environ['OPENCV_FFMPEG_THREADS'] = str(threads)     # read by OpenCV each time it opens a video
+    cv2.setNumThreads(threads)
+    torch.set_num_threads(threads)
+    try: torch.set_num_interop_threads(threads)
+    except RuntimeError: pass                                # only settable before the first inter-op work
+    _LIMITED['threads'] = threads
+    return threads
+
+def _one_thread_task(fn, item, *args):
+    "The engine's task wrapper: the worker process limited to one thread per task (before its first task), then `fn(item, *args)`."
+    if _LIMITED.get('threads') != 1: limit_worker_threads(1)
+    return fn(item, *args)
 
 # %% ../nbs/03a_engine.ipynb #cf455046
 def gpu_workers(client) -> int:
@@ -93,13 +123,15 @@ def map_items(fn,                       # the task: fn(item, *args) -> a small, 
         resources = {'GPU': 1} if gpu and gpu_workers(client) else None
         shared = [client.scatter([a], broadcast=True, hash=False)[0] for a in args]
         def submit(i, item):
-            f = client.submit(fn, item, *shared, pure=False, resources=resources)
+            f = client.submit(_one_thread_task, fn, item, *shared, pure=False, resources=resources)
             pending[f] = (i, item); return f
-        done = as_completed([submit(i, x) for i, x in islice(it, window)])
-        for f in done:
+        # results come back with the completions, gathered in the background (no round trip per result)
+        done = as_completed([submit(i, x) for i, x in islice(it, window)], with_results=True, raise_errors=False)
+        for f, res in done:
             i, item = pending.pop(f)
-            try: res, err = f.result(), None
-            except Exception as e: res, err = None, _error(e)
+            err = None
+            if f.status != 'finished':    # error: res = (type, exception, traceback); cancelled: res = the exception
+                err, res = _error(res[1] if isinstance(res, tuple) else res), None
             f.release()
             nxt = next(it, None)
             if nxt is not None: done.add(submit(*nxt))

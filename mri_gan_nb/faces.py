@@ -20,8 +20,8 @@ from .engine import engine_params, get_client, map_items
 
 # %% auto #0
 __all__ = ['FACE_DEFAULTS', 'CROP_KEYS', 'MIN_FACE_PX', 'PNET_PX', 'MIN_WORKING_FACE', 'RETRY_SHORT_SIDE', 'FRAME_BATCH_BYTES',
-           'MANIFEST_COLUMNS', 'face_params', 'get_mtcnn', 'working_scale', 'retry_scale', 'detect_faces', 'box_iou',
-           'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group', 'extract_faces']
+           'FACE_MANIFEST_COLUMNS', 'face_params', 'get_mtcnn', 'working_scale', 'retry_scale', 'detect_faces',
+           'box_iou', 'crop_box', 'face_crops', 'iter_video_faces', 'extract_video', 'extract_group', 'extract_faces']
 
 # %% ../nbs/03_faces.ipynb #b207ec64
 FACE_DEFAULTS = dict(frame_every=10, mtcnn_thresholds=(0.85, 0.95, 0.95), face_margin=0.1,
@@ -40,28 +40,41 @@ def face_params(cfg_or_params=None, **overrides) -> dict:
     if int(p['face_batch_size']) < 1: raise ValueError(f"face_batch_size = {p['face_batch_size']}: use 1 or more")
     return p
 
-# %% ../nbs/03_faces.ipynb #5b210fa3
+# %% ../nbs/03_faces.ipynb #09606e55
 @functools.lru_cache(maxsize=4)
-def get_mtcnn(thresholds=(0.85, 0.95, 0.95), device='auto'):
-    "An MTCNN keeping all faces, with the given P/R/O-net thresholds, on `device` (cached)."
+def get_mtcnn(thresholds=(0.85, 0.95, 0.95),  # face-probability thresholds of the P-, R- and O-nets, each in [0, 1]
+              device='auto'                   # 'auto' (a GPU when there is one), 'cpu' or 'cuda[:k]'
+             ):
+    "facenet-pytorch's pre-trained MTCNN keeping all faces, with the given thresholds, on `device`; cached per (thresholds, device), so `thresholds` must be a tuple. Source: Zhang et al. 2016, as used in the paper's §3."
     from facenet_pytorch import MTCNN
     return MTCNN(keep_all=True, thresholds=list(thresholds), device=get_device(device))
 
+# %% ../nbs/03_faces.ipynb #c04e57c6
 MIN_FACE_PX = 20   # facenet-pytorch MTCNN's default min_face_size: the smallest face looked for, in native pixels
 PNET_PX = 12       # MTCNN's P-net window: no face smaller than this (at the scale MTCNN sees) can be found
 MIN_WORKING_FACE = 16   # px: the smallest face looked for in a shrunk frame (MTCNN's 20 px scaled with the frame, not below this)
-RETRY_SHORT_SIDE = 1080   # the retry looks for faces down to MIN_FACE_PX per this many px of the frame's shorter side
 
-def working_scale(width: int, height: int, long_side: int = 0, downscale: float = 1.0) -> float:
-    "Factor (0, 1] frames of `width`×`height` px are resized by for detection: at most `downscale`, the longer side at most `long_side` px (0 = no limit)."
+def working_scale(width: int,          # frame width, px
+                  height: int,         # frame height, px
+                  long_side: int = 0,  # the longer side at most this many px; 0 = no limit
+                  downscale: float = 1.0  # at most this factor, in (0, 1]
+                 ) -> float:
+    "Factor in (0, 1] that frames of `width`×`height` px are resized by for detection: at most `downscale`, the longer side at most `long_side` px; never enlarged."
     s = float(downscale)
     if long_side: s = min(s, int(long_side) / max(int(width), int(height)))
     return min(1.0, s)
 
-def retry_scale(width: int, height: int, s: float) -> float:
-    "Scale of the retry for a frame without a face at scale `s`: twice `s`, and fine enough to find a 20-px face per 1080 px of the shorter side (at most 1)."
+# %% ../nbs/03_faces.ipynb #151954a9
+RETRY_SHORT_SIDE = 1080   # the retry looks for faces down to MIN_FACE_PX per this many px of the frame's shorter side
+
+def retry_scale(width: int,   # frame width, px
+                height: int,  # frame height, px
+                s: float      # the working scale at which no face was found, in (0, 1]
+               ) -> float:
+    "Scale in (0, 1] of the retry for a frame without a face at scale `s`: twice `s`, and fine enough to find a 20-px face per 1080 px of the shorter side."
     return min(1.0, max(2 * s, PNET_PX / MIN_FACE_PX * RETRY_SHORT_SIDE / min(int(width), int(height))))
 
+# %% ../nbs/03_faces.ipynb #454a786c
 def _empty(): return dict(boxes=np.zeros((0, 4)), probs=np.zeros(0), landmarks=np.zeros((0, 5, 2)))
 
 def _detect_at(frames, mtcnn, s: float) -> list[dict]:
@@ -82,10 +95,15 @@ def _detect_at(frames, mtcnn, s: float) -> list[dict]:
         out.append(dict(boxes=b, probs=np.asarray(list(p), dtype=float).reshape(-1), landmarks=l, scale=s))
     return out
 
-def detect_faces(frames, mtcnn, downscale: float = 1.0, long_side: int = 0, fallback: bool = True) -> list[dict]:
-    """Run `mtcnn` on same-size RGB frames at the working size (`working_scale`); per frame a dict of boxes (n,4),
-    probs (n,), landmarks (n,5,2) in full-resolution pixels and the scale they were found at. With `fallback`, a frame
-    without a face is tried again once at `retry_scale`. Frames below MTCNN's 12-px window give no face."""
+def detect_faces(frames,                # same-size RGB uint8 frames, each H×W×3
+                 mtcnn,                 # a `get_mtcnn` detector
+                 downscale: float = 1.0,  # cap on the working scale, in (0, 1]
+                 long_side: int = 0,    # longer side of the working size in px; 0 = no limit
+                 fallback: bool = True  # retry a frame without a face once at `retry_scale`
+                ) -> list[dict]:
+    """Per frame a dict of boxes (n, 4: x1, y1, x2, y2), probs (n,), landmarks (n, 5, 2: eyes, nose, mouth corners), all
+    float64 in full-resolution pixels, and the scale they were found at; MTCNN run at the working size (`working_scale`).
+    Frames below MTCNN's 12-px window give no face. Source: the paper's §3 (MTCNN on the sampled frames)."""
     if len(frames) == 0: return []
     h, w = frames[0].shape[:2]
     s = working_scale(w, h, long_side, downscale)
@@ -140,7 +158,7 @@ def iter_video_faces(path, params: dict, mtcnn, stats: dict | None = None, trans
     for i, f in iter_frames(path, every, stats=stats):
         if transform is not None: f = transform(f, i)
         stats['decode_s'] += time.perf_counter() - t
-        if size is None: size = f.shape[:2]; bs = max(1, min(bs, FRAME_BATCH_BYTES // f.nbytes))   # 4K: 7 frames a batch
+        if size is None: size = f.shape[:2]; bs = max(1, min(bs, FRAME_BATCH_BYTES // f.nbytes))   # 4K: 8 frames a batch
         if f.shape[:2] != size: stats['failed'] += 1   # a stray frame of another size
         else:
             batch.append((i, f))
@@ -165,6 +183,24 @@ def _boxes_sig(record: dict | None) -> str | None:
     key = json.dumps([record['frame_size'], [[f['frame'], f['crop_boxes']] for f in record['frames']]])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
+def _save_faces(folder: Path, index: int, faces: list[dict]) -> dict:
+    "Write the crops of frame `index` into `folder` as `<index>_<k>.png` (k: MTCNN's order); return the frame's record for faces.json."
+    rec = dict(frame=index, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
+    for k, fc in enumerate(faces):
+        name = f'{index}_{k}.png'
+        write_rgb(folder / name, fc['crop'])
+        rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
+        rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
+        rec['crops'].append(name)
+    return rec
+
+def _save_aligned(folder: Path, index: int, frame: np.ndarray, crop_boxes: list) -> list[str]:
+    "Cut `frame` (a fake's frame `index`) at its original's `crop_boxes` of the same frame into `folder` as `<index>_<k>.png`; the names."
+    names = []
+    for k, (x1, y1, x2, y2) in enumerate(crop_boxes):
+        names.append(f'{index}_{k}.png'); write_rgb(folder / names[-1], frame[y1:y2, x1:x2])
+    return names
+
 def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None = None,
                   augment: dict | None = None) -> tuple[dict, dict | None]:
     "Crop every face of every `frame_every`-th frame of `row['path']` (augmented by `augment` = {seed, ops} when given); return (manifest row, faces.json record or None)."
@@ -184,21 +220,11 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
         for i, f, faces in iter_video_faces(path, params, mtcnn, st, transform):
             h, w = f.shape[:2]
             if size is None: size = [w, h]
-            rec = dict(frame=i, boxes=[], crop_boxes=[], probs=[], landmarks=[], crops=[])
-            for k, fc in enumerate(faces):
-                name = f'{i}_{k}.png'
-                write_rgb(tmp / name, fc['crop'])
-                rec['boxes'].append([round(float(v), 2) for v in fc['box']]); rec['crop_boxes'].append(list(fc['crop_box']))
-                rec['probs'].append(round(fc['prob'], 5)); rec['landmarks'].append(np.round(fc['landmarks'], 2).tolist())
-                rec['crops'].append(name); crops.append(name)
-            frames_rec.append(rec)
+            rec = _save_faces(tmp, i, faces); frames_rec.append(rec); crops += rec['crops']
             if original and i in al_boxes:
                 if [w, h] != list(original['frame_size']):
                     al_reason = f"frame size {w}x{h} differs from the original's {original['frame_size']}"; continue
-                for k, cb in enumerate(al_boxes[i]):
-                    name = f'{i}_{k}.png'
-                    write_rgb(al_tmp / name, f[cb[1]:cb[3], cb[0]:cb[2]])
-                    al_crops.append(name)
+                al_crops += _save_aligned(al_tmp, i, f, al_boxes[i])
     except VideoError as e:
         shutil.rmtree(tmp); al_tmp and shutil.rmtree(al_tmp)
         return _status(row, e.status, str(e), **dict(res, frames_read=st.get('read', 0), frames_failed=st.get('failed', 0))), None
@@ -219,8 +245,8 @@ def extract_video(row: dict, out_dir, params: dict, mtcnn, original: dict | None
     return out, record
 
 # %% ../nbs/03_faces.ipynb #b70cb12b
-MANIFEST_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason',
-                    'frames_read', 'frames_failed', 'faces', 'crops', 'faces_per_frame', 'aligned']
+FACE_MANIFEST_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason',
+                         'frames_read', 'frames_failed', 'faces', 'crops', 'faces_per_frame', 'aligned']
 _TEXT_COLUMNS = ['video', 'path', 'label', 'original', 'original_video', 'split', 'source', 'status', 'reason', 'faces_per_frame']
 
 def _file_sig(path) -> list:
@@ -312,7 +338,7 @@ def extract_faces(videos: pd.DataFrame, out_dir, cfg_or_params=None, force: bool
     client = get_client(eng['dask_workers'], eng['dask_scheduler'])
     part = out_dir / '.manifest.partial.csv'   # left by an interrupted run: rewritten
     with open(part, 'w', newline='') as fh:
-        writer = csv.DictWriter(fh, MANIFEST_COLUMNS, extrasaction='ignore'); writer.writeheader()
+        writer = csv.DictWriter(fh, FACE_MANIFEST_COLUMNS, extrasaction='ignore'); writer.writeheader()
         for _, group, rows, err in map_items(extract_group, items, (out_dir, params, force), client, gpu=True,
                                              total=len(groups), desc='faces', progress=progress):
             if err: rows = [dict(r, **_BASE, status='error', reason=f'task failed: {err}') for r in group]
