@@ -17,8 +17,8 @@ benchmark) carries the comment line `# output varies`: it must run, its output i
 skipped by the test flags keep their committed outputs.
 """
 from __future__ import annotations
-import argparse, base64, json, multiprocessing, os, re, sys, time
-from concurrent.futures import ProcessPoolExecutor
+import argparse, base64, json, os, re, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,24 +147,41 @@ def process(fn: str, mode: str) -> tuple[str, list[str], float]:
     return fn.name, problems, time.time() - t0
 
 
+def run_separately(fn: str, mode: str) -> tuple[str, list[str], float]:
+    """`process` in a fresh interpreter, as a user runs a notebook: nothing one notebook imports, starts or
+    replaces (IPython swaps `sys.modules['__main__']`) reaches the next, and a notebook's own process
+    pools fork from a plain main process."""
+    with tempfile.TemporaryDirectory() as d:
+        result = Path(d) / 'result.json'
+        proc = subprocess.run([sys.executable, __file__, '--one', mode, fn, '--result', str(result)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if not result.is_file():
+            return Path(fn).name, [f"{Path(fn).name}: the run died (exit {proc.returncode}):\n{proc.stdout[-3000:]}"], 0.0
+        name, problems, secs = json.loads(result.read_text())
+        return name, problems, secs
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument('--write', action='store_true', help='execute and store the outputs in the notebooks')
     g.add_argument('--check', action='store_true', help='execute and fail when a committed output is not current')
+    g.add_argument('--one', choices=('write', 'check'), help=argparse.SUPPRESS)   # internal: one notebook, this process
     ap.add_argument('notebooks', nargs='*', help='notebooks (default: every library notebook)')
-    ap.add_argument('--workers', type=int, default=2, help='notebooks executed at once (processes)')
+    ap.add_argument('--workers', type=int, default=2, help='notebooks executed at once (each in its own interpreter)')
+    ap.add_argument('--result', help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.one:
+        Path(a.result).write_text(json.dumps(process(a.notebooks[0], a.one)))
+        return
     mode = 'write' if a.write else 'check'
     nbs = [Path(p) for p in a.notebooks] or library_notebooks()
     problems = []
-    # each notebook in a fresh interpreter (spawn, not fork): nothing a notebook imports or starts leaks into the next
-    with ProcessPoolExecutor(max(1, a.workers), mp_context=multiprocessing.get_context('spawn'), max_tasks_per_child=1) as pool:
-        for name, probs, secs in pool.map(process, [str(p) for p in nbs], [mode] * len(nbs)):
+    with ThreadPoolExecutor(max(1, a.workers)) as pool:
+        for name, probs, secs in pool.map(run_separately, [str(p.resolve()) for p in nbs], [mode] * len(nbs)):
             print(f"{'FAIL' if probs else 'ok  '} {name} ({secs:.0f} s)", flush=True)
             problems += probs
-    if mode == 'write' and not problems:
-        import subprocess
+    if mode == 'write':
         subprocess.run([str(Path(sys.executable).parent / 'nbdev-clean')], check=True, cwd=ROOT)
     if problems:
         print('\n'.join(problems))
