@@ -238,7 +238,7 @@ def dfdc_costs() -> dict:
     from mri_gan_nb.config import load_settings
     from mri_gan_nb.faces import face_params, get_mtcnn, iter_video_faces
     from mri_gan_nb.testing import write_face_video
-    from mri_gan_nb.mri import mri_torch, mri_to_uint8, resize_face
+    from mri_gan_nb.mri import mri_fast, mri_to_uint8, resize_face
     from mri_gan_nb.video import write_rgb, read_rgb
     from mri_gan_nb.gan_networks import Generator
     from mri_gan_nb.crop_mris import generate_mris
@@ -257,11 +257,10 @@ def dfdc_costs() -> dict:
         a = rng.integers(0, 256, (300, 280, 3), dtype=np.uint8); b = np.clip(a.astype(int) + rng.integers(-20, 20, a.shape), 0, 255).astype(np.uint8)
         write_rgb(tmp / 'a.png', a); write_rgb(tmp / 'b.png', b)
         t = time.process_time(); n = 16
-        for _ in range(n):
-            x, y = resize_face(read_rgb(tmp / 'a.png')), resize_face(read_rgb(tmp / 'b.png'))
-            tt = lambda z: torch.from_numpy(z).permute(2, 0, 1)[None]
-            mri = mri_to_uint8(mri_torch(tt(x), tt(y))[0].permute(1, 2, 0).numpy())
-            write_rgb(tmp / 'f.png', y); write_rgb(tmp / 'm.png', mri)
+        for _ in range(n):   # as the MRI-DF stage does it (mri_dataset): mri_fast resizes both and returns the MRI
+            x, y = read_rgb(tmp / 'a.png'), read_rgb(tmp / 'b.png')
+            mri = mri_to_uint8(mri_fast(x, y, 256))
+            write_rgb(tmp / 'f.png', resize_face(y, 256)); write_rgb(tmp / 'm.png', mri)
         pair = (time.process_time() - t) / n
         g = Generator(paper.gan_width).eval(); imgs = [a] * 8
         generate_mris(g, imgs[:2], 256, 'cpu')                              # warm-up
@@ -293,7 +292,7 @@ def dfdc_projection(c: dict, cores: int) -> str:
     lines = [f"Per-item costs measured here in CPU seconds (one process, one thread; unaffected by the load): decode {c['decode_frame'] * 1e3:.1f} ms per 1920x1080 frame "
              "(a synthetic mp4v video; DFDC's H.264 may decode slower), "
              f"MTCNN {c['detect_frame']:.2f} s per sampled frame (detect_downscale 0.5), MRI-DF {c['mri_pair'] * 1e3:.0f} ms per pair "
-             f"(read, resize, float64 SSIM map, two PNGs), MRI-GAN (width 64) {c['mri_crop']:.2f} s per crop incl. its PNG.", '',
+             f"(read, resize, fast SSIM map, two PNGs), MRI-GAN (width 64) {c['mri_crop']:.2f} s per crop incl. its PNG.", '',
              f"| stage | items on full DFDC | this machine ({cores} cores, all workers) | one GPU node (ESTIMATE: {g['node_cores']} cores + 1 GPU) |",
              '|---|---|---|---|',
              f"| faces | {videos:,} videos ({sampled} sampled of {DFDC['frames']} frames each; train + valid + test + augmented copies) | {h(faces_cpu / cores)} | {h(faces_gpu)} |",
