@@ -4,7 +4,7 @@ every frame at full resolution), as a ratio. Goals (issue 12): <= 3 s for the 10
 <= 2 GiB peak memory for each, on 2 CPU cores.
 
 Each measurement runs in a fresh subprocess, so that its peak resident memory (ru_maxrss) is its own. The videos
-are synthetic (scikit-image's astronaut over a textured background, `faces.write_face_video`, a face about 90 px
+are synthetic (scikit-image's astronaut over a textured background, `testing.write_face_video`, a face about 90 px
 wide at 1080p; mp4v, the encoder OpenCV's wheel has here, where DFDC is H.264). The model directory holds an
 untrained `plain` detector at the quick profile's settings (timing only: the scores mean nothing).
 

@@ -326,6 +326,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                  'mri_gan_nb/gan_training.py'),
                                          'mri_gan_nb.gan_training._save_atomic': ( 'gan_training.html#_save_atomic',
                                                                                    'mri_gan_nb/gan_training.py'),
+                                         'mri_gan_nb.gan_training._set_aside': ( 'gan_training.html#_set_aside',
+                                                                                 'mri_gan_nb/gan_training.py'),
                                          'mri_gan_nb.gan_training._set_rng_state': ( 'gan_training.html#_set_rng_state',
                                                                                      'mri_gan_nb/gan_training.py'),
                                          'mri_gan_nb.gan_training._trim_csv': ('gan_training.html#_trim_csv', 'mri_gan_nb/gan_training.py'),

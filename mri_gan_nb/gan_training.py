@@ -27,11 +27,11 @@ from .gan_losses import to_unit, generator_loss, discriminator_loss, reconstruct
 from .gan_data import PairTable, MriPairs, read_mri_index, epoch_plan, heldout_rows, to_tensor
 
 # %% auto #0
-__all__ = ['LOSS_COLUMNS', 'SSIM_COLUMNS', 'RESUME_KEYS', 'LOSS_FIGURES', 'heldout_ssim', 'heldout_pairs', 'GanModels',
-           'build_gan', 'generator_step', 'discriminator_step', 'train_step', 'TrainingPosition', 'save_checkpoint',
-           'load_checkpoint', 'restore_checkpoint', 'resume_or_start', 'evaluate_and_checkpoint', 'epoch_loader',
-           'check_objective', 'load_generator', 'save_samples', 'finish_run', 'train_gan', 'gan_out_dir', 'gan_kwargs',
-           'train_gan_from_settings', 'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
+__all__ = ['LOSS_COLUMNS', 'SSIM_COLUMNS', 'RESUME_KEYS', 'RUN_FILES', 'LOSS_FIGURES', 'heldout_ssim', 'heldout_pairs',
+           'GanModels', 'build_gan', 'generator_step', 'discriminator_step', 'train_step', 'TrainingPosition',
+           'save_checkpoint', 'load_checkpoint', 'restore_checkpoint', 'resume_or_start', 'evaluate_and_checkpoint',
+           'epoch_loader', 'check_objective', 'load_generator', 'save_samples', 'finish_run', 'train_gan',
+           'gan_out_dir', 'gan_kwargs', 'train_gan_from_settings', 'plot_losses', 'plot_heldout_ssim', 'plot_mri_rows']
 
 # %% ../nbs/08_gan_training.ipynb #7f8548b9
 @torch.no_grad()
@@ -218,6 +218,19 @@ def restore_checkpoint(state: dict,          # a checkpoint of load_checkpoint
     return TrainingPosition(state['batch'], state['epoch'], state['epoch_batch'], state['best_ssim'], resumed=True)
 
 # %% ../nbs/08_gan_training.ipynb #718cc57a
+RUN_FILES = ('latest.pt', 'generator_best.pt', 'losses.csv', 'ssim.csv')   # what a run writes that a new start would replace
+
+def _set_aside(out_dir: Path, progress: bool) -> Path | None:
+    "Move an earlier run's RUN_FILES to out_dir/superseded/<UTC time>/ (never deleted); the folder, or None when there were none."
+    found = [out_dir / n for n in RUN_FILES if (out_dir / n).is_file()]
+    if not found: return None
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()); dest, k = out_dir / 'superseded' / stamp, 1
+    while dest.exists(): dest, k = out_dir / 'superseded' / f'{stamp}-{k}', k + 1   # two in one second: never mixed
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in found: f.replace(dest / f.name)
+    if progress: print(f"{out_dir}: the earlier run's {', '.join(f.name for f in found)} moved to {dest}")
+    return dest
+
 def resume_or_start(out_dir: Path,          # the run's folder
                     models: GanModels,      # freshly built networks and optimisers
                     cfg: dict,              # the run's configuration
@@ -226,14 +239,14 @@ def resume_or_start(out_dir: Path,          # the run's folder
                     resume: bool = True,    # False: start afresh whatever is there
                     progress: bool = True   # print what happens
                    ) -> TrainingPosition:
-    "The position a run starts from: restored from `out_dir/latest.pt` (logs trimmed to it) when it matches `cfg`, else 0 with empty logs and no generator_best.pt."
+    "The position a run starts from: restored from `out_dir/latest.pt` (logs trimmed to it) when it matches `cfg`, else 0 with empty logs, an earlier run's files moved to `out_dir/superseded/<UTC time>/`."
     main, loss_csv, ssim_csv = is_main(), out_dir / 'losses.csv', out_dir / 'ssim.csv'
     state = load_checkpoint(out_dir / 'latest.pt', cfg, progress) if resume else None
     barrier()                                      # every rank has read latest.pt before rank 0 may rewrite it
     if state is None:
+        if main: _set_aside(out_dir, progress)
         for p, cols in ((loss_csv, LOSS_COLUMNS), (ssim_csv, SSIM_COLUMNS)) if main else ():
             write_atomic(p, pd.DataFrame(columns=cols).to_csv(index=False))
-        if main: (out_dir / 'generator_best.pt').unlink(missing_ok=True)
         return TrainingPosition()
     pos = restore_checkpoint(state, models, device)
     if main: _trim_csv(loss_csv, LOSS_COLUMNS, pos.batch); _trim_csv(ssim_csv, SSIM_COLUMNS, pos.batch)

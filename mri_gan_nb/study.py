@@ -456,7 +456,7 @@ def results_banner(cfg: Settings, # the settings the stage ran with
         return ("> **Synthetic data.** These results come from the synthetic mini-DFDC that this project generates "
                 "(appendix A1, `nbs/A1_synthetic.ipynb`), not from DFDC: they prove that every step of the pipeline "
                 "works, they are not the paper's numbers.\n>\n> " + run)
-    used = [f"{name} (`{cfg.paths[k]}`)" for k, name in _REAL_DATA if cfg.paths.get(k)]
+    used = [f"{name} (`{Path(cfg.paths[k]).name}`)" for k, name in _REAL_DATA if cfg.paths.get(k)]   # folder names: no host paths in a committed notebook
     return f"> **Data: {', '.join(used) or 'real datasets'}.**\n>\n> " + run
 
 # %% ../nbs/11_study.ipynb #f670f39e
@@ -543,13 +543,17 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
             print(f"[{i}/{n}] {p['stage'].name}: {p['reasons'][0]}; its previous outputs moved to {dest} "
                   f"(deleted once its new run has finished)", flush=True)
 
+    def publish(st: Stage):   # a copy for readers: failing to write it never fails the stage or a later run
+        try: publish_notebook(st, cfg)
+        except (OSError, ValueError) as e: print(f"  {st.name}: its notebook was not published ({e}); the run's copy is in study/", flush=True)
+
     def one(st: Stage, side: bool) -> float:
         try: secs = run_stage(st, cfg, at[st.name][1]['record'], nb_dir, timeout, side_by_side=side, commit=commit)
         except StageError as e:
             kept = _replaced_dirs(st, run_dir)
             raise StageError(f"{e}; its previous outputs are kept in {', '.join(map(str, kept))}" if kept else str(e)) from None
         drop_replaced(st, run_dir)
-        publish_notebook(st, cfg)
+        publish(st)
         return secs
 
     rows = []
@@ -560,7 +564,7 @@ def run_study(profile: str = 'quick', rerun: tuple = (), stages: list[Stage] | N
             if p['status'] == 'done':
                 print(f"[{i}/{n}] {st.name}: up to date, skipped", flush=True)
                 rows.append({'stage': st.name, 'status': 'skipped', 'seconds': 0.0})
-                publish_notebook(st, cfg)      # same bytes as before, or the copy a checkout is missing
+                publish(st)                    # same bytes as before, or the copy a checkout is missing
             else: todo.append(st)
         if not todo: continue
         side = len(todo) > 1

@@ -78,7 +78,7 @@ def make_tiny_mri_df(root,                  # folder to write into (created); fa
                      test_videos: int = 2,  # the last ones form the test split
                      size: int = 256        # side of the faces and MRIs in pixels
                     ) -> Path:
-    "Write a tiny, seeded MRI-DF (index.csv with the columns `mri.build_mri_df` writes, PNG faces and MRIs) for tests; returns its index.csv."
+    "Write a tiny, seeded MRI-DF (index.csv with the columns `mri_dataset.build_mri_df` writes, PNG faces and MRIs) for tests; returns its index.csv."
     from skimage import data as skdata
     from mri_gan_nb.mri import mri_reference, mri_to_uint8
     from mri_gan_nb.video import write_rgb

@@ -22,8 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+from mri_gan_nb.video import write_atomic   # the project's atomic writer (temporary name, then rename)
 VARIES = re.compile(r'^#\s*output varies\b', re.M)
-MASKS = [(re.compile(r'0x[0-9a-fA-F]{6,}'), '0x…'),
+MASKS = [(re.compile(re.escape(str(ROOT)) + r'/?'), ''),      # the checkout's own path differs between machines
+         (re.compile(r'0x[0-9a-fA-F]{6,}'), '0x…'),
          (re.compile(r'/tmp/[^\s\'",)\]]+'), '<tmp>'),
          (re.compile(r'\s+\n'), '\n')]
 
@@ -48,14 +50,13 @@ def execute(fn: Path, cell_timeout: int = 600):
     from fastcore.xtras import working_directory
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     os.environ['IN_TEST'] = '1'
-    from fastcore.nbio import does_cell_eval, fm_default_eval, nb_frontmatter
+    from nbdev.test import nb_test_cells
     nb = NBProcessor(fn, rm_directives=False, process=True).nb
-    skip, default_eval = set(_skip_flags()), fm_default_eval(nb_frontmatter(nb))
+    keep = {c.idx_ for c in nb_test_cells(fn, _skip_flags())}   # nbdev-test's own choice of cells
     ran = {}
 
     def preproc(cell):   # True = leave the cell out, as nbdev-test does
-        if cell.cell_type != 'code' or not does_cell_eval(cell, default_eval): return True
-        if skip & (getattr(cell, 'directives_', {}) or {}).keys(): return True
+        if cell.idx_ not in keep: return True
         ran[cell.idx_] = True
         return False
 
@@ -142,8 +143,8 @@ def process(fn: str, mode: str) -> tuple[str, list[str], float]:
         elif not VARIES.search(''.join(cell['source'])):
             why = differences(cell.get('outputs', []), outs)
             if why: problems.append(f"{fn.name}: cell {idx} ({cell.get('id', '?')}) output is not current: {why}")
-    if mode == 'write' and not err:
-        fn.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + '\n')
+    if mode == 'write' and not err:   # atomically: an interrupted --write never leaves a truncated notebook
+        write_atomic(fn, json.dumps(raw, indent=1, ensure_ascii=False) + '\n')
     return fn.name, problems, time.time() - t0
 
 
@@ -172,7 +173,7 @@ def main(argv=None):
     ap.add_argument('--result', help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.one:
-        Path(a.result).write_text(json.dumps(process(a.notebooks[0], a.one)))
+        write_atomic(a.result, json.dumps(process(a.notebooks[0], a.one)))
         return
     mode = 'write' if a.write else 'check'
     nbs = [Path(p) for p in a.notebooks] or library_notebooks()
@@ -181,8 +182,8 @@ def main(argv=None):
         for name, probs, secs in pool.map(run_separately, [str(p.resolve()) for p in nbs], [mode] * len(nbs)):
             print(f"{'FAIL' if probs else 'ok  '} {name} ({secs:.0f} s)", flush=True)
             problems += probs
-    if mode == 'write':
-        subprocess.run([str(Path(sys.executable).parent / 'nbdev-clean')], check=True, cwd=ROOT)
+    if mode == 'write' and not problems:   # clean only the notebooks written, as nbdev-clean would on commit
+        for p in nbs: subprocess.run([str(Path(sys.executable).parent / 'nbdev-clean'), '--fname', str(p)], check=True, cwd=ROOT)
     if problems:
         print('\n'.join(problems))
         if mode == 'check':
